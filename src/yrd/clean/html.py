@@ -1,0 +1,305 @@
+"""HTML to paragraphs: page metadata, the article's content block, and its paragraphs.
+
+Pages are parsed with lxml (a tolerant C parser: truncated markup still
+parses). The content block is found by well-known article selectors first,
+then by a text-density score in the manner of Readability: paragraphs rich in
+Chinese punctuation and poor in links vote for their parent.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+from lxml import etree, html as lxml_html
+
+from .dates import date_from_url, find_date_in_text, parse_date
+
+_DROP_TAGS = {
+    "script", "style", "noscript", "iframe", "form", "button", "nav", "select", "textarea", "svg",
+    "canvas", "video", "audio", "object", "embed", "template", "input", "head", "link", "meta", "map",
+}
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+    "article", "blockquote", "dd", "dt", "dl", "pre", "header", "footer", "figure", "figcaption", "hr",
+    "main", "aside", "center", "tbody", "thead", "td", "th", "caption", "address", "summary", "details",
+}
+_CHROME_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|foot|header|sidebar|side|share|sharing|comments?|pinglun|"
+    r"recommend|related|relate|hot|rank|bangdan|login|search|advert|ads?|banner|toolbar|qrcode|qr|kaihu|appendqr|promo|"
+    r"swiper|slide|pager|pagination|gotop|back_to_top|copyright|tonglan|phone_share|nativeshare|dianzan|gongneng)(?:$|[\s_-]|\d)",
+    re.I,
+)
+_CONTENT_SELECTORS = (
+    "#content_area", ".content_area", "[itemprop=articleBody]", "#artibody", ".article-content", ".article_content",
+    "#article-content", ".TRS_Editor", "#js_content", ".rich_media_content", ".post-content", ".entry-content",
+    "#mainText", ".main-text", "#text", ".article-body", ".articleBody", "#zoom", ".Custom_UnionStyle", "article",
+)
+_PUNCT = re.compile(r"[，。、；：！？,]")
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "publishdate", "publish_date", "pubdate", "PubDate",
+    "og:release_date", "published_time", "datePublished", "date", "dc.date", "DC.date.issued", "sailthru.date",
+    "weibo:article:create_at", "article:modified_time", "updated_time", "lastmod",
+)
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜–—－]|--| - )\s*")
+_LABEL_PREFIX = re.compile(r"^(?:\[(?:视频|視頻|图文|圖文|组图|組圖|快讯|快訊)\]|【(?:视频|視頻|图文|圖文|组图|組圖)】)\s*")
+
+_parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+
+
+def parse_html(markup: str) -> etree._Element | None:
+    """Parse markup (a page or a fragment) into an lxml tree; None if nothing parses."""
+    markup = markup.strip()
+    if not markup:
+        return None
+    try:
+        root = lxml_html.document_fromstring(markup.encode("utf-8"), parser=_parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _meta_map(root) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv")
+        val = m.get("content")
+        if key and val and key not in out:
+            out[key.strip()] = val.strip()
+            out.setdefault(key.strip().lower(), val.strip())
+    return out
+
+
+def clean_title(title: str | None) -> str | None:
+    """Drop a site-name suffix (``标题_新华网``) and a leading label (``[视频]``)."""
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", unescape(title)).strip()
+    parts = [p for p in _SITE_SUFFIX.split(title) if p.strip()]
+    if len(parts) > 1:
+        longest = max(parts, key=len)
+        others = [p for p in parts if p is not longest]
+        if all(len(p) <= 14 for p in others) and len(longest) >= 6:
+            title = longest.strip()
+    title = _LABEL_PREFIX.sub("", title)
+    return title or None
+
+
+def _json_ld(root) -> dict:
+    for s in root.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(s.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
+                return item
+    return {}
+
+
+def page_metadata(root) -> dict[str, object]:
+    """Title, date, publisher, author, URL and description a page states about itself."""
+    meta = _meta_map(root)
+    ld = _json_ld(root)
+    title_el = root.find(".//title")
+    page_title = title_el.text_content() if title_el is not None else None
+    h1 = root.find(".//h1")
+    url = None
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            url = link.get("href").strip()
+            break
+    url = url or meta.get("og:url")
+    published = None
+    for key in _DATE_META:
+        if meta.get(key):
+            published = parse_date(meta[key])
+            if published:
+                break
+    if not published and ld.get("datePublished"):
+        published = parse_date(ld["datePublished"])
+    if not published:
+        for t in root.iter("time"):
+            published = parse_date(t.get("datetime") or t.text_content())
+            if published:
+                break
+    publisher = meta.get("source") or meta.get("og:site_name") or meta.get("application-name")
+    if not publisher and isinstance(ld.get("publisher"), dict):
+        publisher = ld["publisher"].get("name")
+    author = meta.get("author") or meta.get("article:author")
+    if not author and isinstance(ld.get("author"), dict):
+        author = ld["author"].get("name")
+    title = meta.get("og:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+    title = title or page_title or (h1.text_content() if h1 is not None else None)
+    return {
+        "title": clean_title(title),
+        "page_title": page_title.strip() if page_title else None,
+        "published_at": published,
+        "url_date": date_from_url(url),
+        "publisher": publisher,
+        "author": author,
+        "url": url,
+        "description": meta.get("description") or meta.get("og:description"),
+        "keywords": meta.get("keywords"),
+    }
+
+
+def _drop(root) -> None:
+    for el in list(root.iter(*_DROP_TAGS)):
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
+
+
+def _is_chrome(el) -> bool:
+    attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    return bool(attrs) and bool(_CHROME_ATTR.search(attrs))
+
+
+def _text_len(el) -> int:
+    return len(re.sub(r"\s+", "", el.text_content()))
+
+
+def _link_len(el) -> int:
+    return sum(len(re.sub(r"\s+", "", a.text_content())) for a in el.iter("a"))
+
+
+def _by_selector(root):
+    best, best_len = None, 0
+    for sel in _CONTENT_SELECTORS:
+        try:
+            found = root.cssselect(sel)
+        except Exception:  # noqa: BLE001 - cssselect raises several types for odd selectors
+            continue
+        for el in found:
+            n = _text_len(el) - _link_len(el)
+            if n > best_len:
+                best, best_len = el, n
+        if best is not None and best_len >= 30:
+            return best
+    return None
+
+
+def _by_density(root):
+    scores: dict = {}
+    for el in root.iter("p", "div", "td", "section", "article", "li", "pre"):
+        own = (el.text or "") + "".join((c.tail or "") for c in el)
+        if el.tag != "p" and len(own.strip()) < 25:
+            continue
+        text = el.text_content() if el.tag == "p" else own
+        text = re.sub(r"\s+", "", text)
+        if len(text) < 10:
+            continue
+        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
+        parent = el.getparent() if el.tag == "p" else el
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + score
+        grand = parent.getparent()
+        if grand is not None and el.tag == "p":
+            scores[grand] = scores.get(grand, 0) + score / 2
+    best, best_score = None, 0.0
+    for el, score in scores.items():
+        total = _text_len(el) or 1
+        density = _link_len(el) / total
+        final = score * (1 - density)
+        if _is_chrome(el):
+            final *= 0.2
+        if final > best_score:
+            best, best_score = el, final
+    return best
+
+
+def find_content_block(root):
+    """The element that holds the article (None when the page has no article-like text)."""
+    body = root.find(".//body")
+    body = body if body is not None else root
+    block = _by_selector(body)
+    if block is None:
+        block = _by_density(body)
+    return block
+
+
+def paragraphs(el) -> list[str]:
+    """Flatten an element into paragraphs: block elements and ``<br>`` break, inline ones join."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        if buf:
+            text = "".join(buf)
+            if text.strip():
+                out.append(text)
+            buf.clear()
+
+    def walk(node, depth=0):
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is None:  # comments / processing instructions that survived parsing
+            if node.tail:
+                buf.append(node.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if node.text:
+            buf.append(node.text)
+        if depth < 200:
+            for child in node:
+                walk(child, depth + 1)
+        if block:
+            flush()
+        if node.tail and depth > 0:
+            buf.append(node.tail)
+
+    walk(el)
+    flush()
+    return out
+
+
+def article_html(markup: str, whole: bool = False) -> tuple[list[str], dict[str, object], str | None]:
+    """Return (paragraphs, page metadata, page text outside the block) for a page or fragment.
+
+    With ``whole`` the markup is an article body already (a feed item, a
+    Markdown body): no block selection, only chrome removal.
+    """
+    root = parse_html(markup)
+    if root is None:
+        return [], {}, None
+    meta = page_metadata(root) if not whole else {}
+    _drop(root)
+    body = root.find(".//body")
+    body = body if body is not None else root
+    block = body if whole else find_content_block(body)
+    if block is None:
+        return [], meta, None
+    for el in list(block.iter()):
+        if el is not block and isinstance(el.tag, str) and _is_chrome(el) and el.getparent() is not None:
+            el.drop_tree()
+    outside = None
+    if not whole:
+        # Labelled stamps (发布时间, 来源) usually sit outside the article block.
+        parent = block.getparent()
+        if parent is not None:
+            parent.remove(block)
+        outside = "\n".join(paragraphs(body))
+    return paragraphs(block), meta, outside
+
+
+def stamp_from_text(text: str | None) -> tuple[str | None, str | None]:
+    """(published_at, publisher) from labelled lines such as ``发布时间：… 来源：…`` in page text."""
+    if not text:
+        return None, None
+    date = publisher = None
+    for line in text.split("\n"):
+        line = line.strip()
+        if len(line) > 120:
+            continue
+        if not publisher:
+            m = re.search(r"(?:来源|來源)[\s\u3000]*[:：][\s\u3000]*([^\s\u3000|｜]{2,30})", line)
+            if m:
+                publisher = m.group(1)
+        if not date and re.search(r"(?:时间|時間|日期|发布|發布|\d{4}[-年/])", line):
+            date = find_date_in_text(line)
+        if date and publisher:
+            break
+    return date, publisher
