@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## make demo: read the project's own sample articles and print their fact sheets
 demo: $(STAMP)
-	$(BIN)/yrd extract samples/ --pretty
+	$(BIN)/yrd extract samples/articles/ --pretty
 
 ## make test: the whole test suite (corpus checks skip where ../shared is absent)
 test: $(STAMP)

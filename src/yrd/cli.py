@@ -38,7 +38,7 @@ def main() -> None:
 
     \b
     Example:
-      yrd extract samples/ > factsheets.jsonl
+      yrd extract samples/articles/ > factsheets.jsonl
     """
 
 
@@ -59,7 +59,7 @@ def extract(paths: tuple[str, ...], max_bytes: str, pretty: bool, progress: bool
 
     \b
     Example:
-      yrd extract samples/ > factsheets.jsonl
+      yrd extract samples/articles/ > factsheets.jsonl
       yrd extract page.html feed.xml --pretty
     """
     options = ReadOptions(max_bytes=_parse_size(max_bytes))

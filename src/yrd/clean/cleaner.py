@@ -21,6 +21,7 @@ from .lines import filter_paragraphs, normalize_paragraph
 from .script import detect_script, strip_pinyin, to_simplified
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…]$")
+_STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)__|__(?!\w)")
 _JEKYLL_NAME = re.compile(r"^((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})-")
 
 
@@ -44,7 +45,8 @@ def _body_paragraphs(raw: RawDocument) -> tuple[list[str], dict, str | None]:
         return paras, {}, None
     if raw.body_kind == "markdown":
         paras, _, _ = article_html(_markdown().render(raw.body), whole=True)
-        return paras, {}, None
+        # Unbalanced emphasis (``**1、…``) survives rendering as literal asterisks: markup, not text.
+        return [_STRAY_EMPHASIS.sub("", p) for p in paras], {}, None
     return raw.body.splitlines(), {}, None
 
 

@@ -29,6 +29,7 @@ _COPYRIGHT = re.compile(
     r"版权声明|版權聲明|版权所有|版權所有|Copyright|©|\(c\)\s*\d{4}|ICP[备備证證]|禁止转载|禁止轉載|"
     r"转载请注明|轉載請註明|本站文章来源于网络|本文来源于网络|如有侵权|如有侵權|违法和不良信息举报|不代表本站观点"
 )
+_DISCLAIMER = re.compile(r"^[*【\[]*(?:免责声明|免責聲明|版权声明|版權聲明)")
 _COUNTERS = re.compile(r"^(?:访问量|訪問量|浏览量|瀏覽量|浏览次数|瀏覽次數|阅读量|閱讀量|点击数|點擊數|点击量|阅读)" + _COLON + r"?\d+\s*次?$")
 _LIST_HEADERS = re.compile(
     r"^(?:热门新闻|熱門新聞|热门文章|熱門文章|热点新闻|熱點新聞|热点排行|熱點排行|相关新闻|相關新聞|相关阅读|相關閱讀|相关文章|相關文章|推荐阅读|推薦閱讀|"
@@ -38,7 +39,7 @@ _LIST_HEADERS = re.compile(
 _CHROME = re.compile(
     r"^(?:分享到|分享至|扫一扫|掃一掃|打印本页|打印本頁|关闭窗口|關閉窗口|返回顶部|返回頂部|上一篇|下一篇|上一條|下一條|【纠错】|【糾錯】|【打印】|【关闭】|"
     r"点击查看|點擊查看|查看原文|阅读原文|閱讀原文|查看更多|全部评论|全部評論|我要评论|我要評論|视频简介|視頻簡介|内容简介|内容簡介|主要内容|"
-    r"收藏|字号|字號|\[?查看原文\]?|下载.{0,8}APP|下載.{0,8}APP|海量资讯|海量資訊|股民福利|关注我们|關注我們|微信扫|微信掃)"
+    r"[A-Za-z]{0,4}\s*A\+\s*A-|收藏|字号|字號|\[?查看原文\]?|下载.{0,8}APP|下載.{0,8}APP|海量资讯|海量資訊|股民福利|关注我们|關注我們|微信扫|微信掃)"
 )
 _CHROME_ANYWHERE = re.compile(
     r"收藏到 ?AliceBox|本期视频由.{0,20}提供技术支持|尽在新浪财经APP|尽在.{0,8}APP|扫描二维码|掃描二維碼|长按识别二维码|"
@@ -139,7 +140,7 @@ def filter_paragraphs(paragraphs: list[str], title: str | None = None) -> LineVe
             reason = "spam"
         elif _COUNTERS.match(p):
             reason = "page counter"
-        elif _COPYRIGHT.search(p) and (len(p) < 150 or p.startswith(("版权", "版權"))):
+        elif _COPYRIGHT.search(p) and (len(p) < 150 or p.startswith(("版权", "版權"))) or _DISCLAIMER.match(p):
             reason = "copyright notice"
         elif _metadata(p, verdict.meta):
             reason = "metadata line"
