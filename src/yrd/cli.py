@@ -82,5 +82,32 @@ def extract(paths: tuple[str, ...], max_bytes: str, pretty: bool, progress: bool
         sys.exit(1)
 
 
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--corpus", type=click.Path(file_okay=False), default=None,
+              help="Directory the gold set's files are relative to (default: ../shared/corpus).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
+def eval_command(gold: str, corpus: str | None, as_json: bool) -> None:
+    """Score the extractors against a hand-annotated gold set: precision, recall and F1 per fact kind.
+
+    \b
+    Example:
+      yrd eval tests/gold/gold.jsonl --corpus ../shared/corpus
+    """
+    from .errors import YrdError
+    from .evaluate import evaluate
+
+    try:
+        report = evaluate(gold, corpus or "../shared/corpus")
+    except YrdError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.table())
+    for err in report.errors:
+        click.echo(f"yrd: {err}", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,323 @@
+"""Amounts: money, percentages, areas, lengths, counts, people, containers, tonnes.
+
+:func:`find_amounts` returns, in text order, non-overlapping amounts as dicts::
+
+    {"value", "unit", "approx", "text", "start", "end", "kind", "value_max"}
+
+``value`` is in base units (``86.37亿元`` → 8637000000 CNY), ``value_max`` the
+upper bound of a range (``20亿至30亿元``) or None.  ``approx`` is ``exact``,
+``over`` (超/逾/突破/以上/余/多…), ``under`` (不到/不足/以下/以内…), ``about``
+(约/近/左右…) or ``order`` (千亿级).  The approximation words are part of the
+span, so ``text[start:end] == text`` always holds.
+
+:func:`parse_chinese_number` turns ``1,234.5``, ``１２３``, ``一千零二十万``,
+``3.2万`` or ``1.5万亿`` into a number (int when integral), or None.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["find_amounts", "parse_chinese_number"]
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_MAG = {"十": 10, "百": 100, "千": 1000}
+_TOKEN = re.compile(r"([0-9]+(?:\.[0-9]+)?)|([零〇○一二两三四五六七八九])|([十百千])|([万亿])")
+_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+
+
+def _to_number(d: Decimal) -> int | float:
+    """A Decimal as an int when integral, else a float rounded to 6 places."""
+    d = round(d, 6)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _parse_decimal(s: str) -> Decimal | None:
+    s = _COMMA.sub("", s.strip().translate(_FULLWIDTH))
+    if not s:
+        return None
+    if "点" in s:  # 三点五 / 三点五亿
+        head, _, rest = s.partition("点")
+        i = 0
+        while i < len(rest) and (rest[i] in _CN_DIGITS or rest[i].isascii() and rest[i].isdigit()):
+            i += 1
+        whole = _parse_decimal(head or "零")
+        if i == 0 or whole is None or whole != whole.to_integral_value():
+            return None
+        frac = "".join(str(_CN_DIGITS.get(c, c)) for c in rest[:i])
+        s = f"{int(whole)}.{frac}{rest[i:]}"
+    toks = []
+    pos = 0
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if not m:
+            return None
+        toks.append((m.lastindex, m.group()))
+        pos = m.end()
+    if len(toks) > 1 and all(k == 2 for k, _ in toks):  # 二〇二三: digit by digit
+        return Decimal("".join(str(_CN_DIGITS[t]) for _, t in toks))
+    total = section = Decimal(0)
+    cur: Decimal | None = None
+    last_small = None  # the last 十/百/千 inside the current section
+    last_mag = None  # the magnitude token just before a trailing digit (一万五 → 15000)
+    zero = False
+    prev_kind = None
+    for kind, t in toks:
+        if kind in (1, 2):
+            v = Decimal(t) if kind == 1 else Decimal(_CN_DIGITS[t])
+            if kind == 2 and v == 0:
+                zero = True
+                prev_kind = kind
+                continue
+            if cur is not None or prev_kind == 1:
+                return None  # 十四五, 三四: two numbers side by side
+            cur = v
+        elif kind == 3:
+            mag = _SMALL_MAG[t]
+            if cur is None:
+                if section or prev_kind == 3:
+                    return None
+                cur = Decimal(1)  # 十二, 百亿
+            if last_small is not None and mag >= last_small:
+                return None
+            section += cur * mag
+            cur, last_small, last_mag, zero = None, mag, mag, False
+        else:
+            s_val = section + (cur or 0)
+            if t == "万":
+                if s_val == 0:
+                    if total or prev_kind == 4:
+                        return None
+                    s_val = Decimal(1)
+                total += s_val * 10000
+                last_mag = 10000
+            else:
+                if s_val == 0 and total == 0:
+                    s_val = Decimal(1)
+                total = (total + s_val) * 100000000
+                last_mag = 100000000
+            section, cur, last_small, zero = Decimal(0), None, None, False
+        prev_kind = kind
+    if cur is not None and prev_kind == 2 and not zero and last_mag and last_mag >= 100 and len(toks) > 1 \
+            and toks[-2][0] in (3, 4):
+        cur = cur * last_mag / 10  # 一万五 = 15000, 三百五 = 350
+    return total + section + (cur or 0)
+
+
+def parse_chinese_number(s: str) -> int | float | None:
+    """``1,234.5`` → 1234.5, ``１２３`` → 123, ``一千零二十万`` → 10200000, ``3.2万`` → 32000; else None."""
+    try:
+        d = _parse_decimal(s)
+    except (InvalidOperation, ValueError):
+        return None
+    return None if d is None else _to_number(d)
+
+
+# ---------------------------------------------------------------- the pattern
+
+# (literal, regex fragment or None for re.escape(literal), kind, unit)
+_UNITS: list[tuple[str, str | None, str, str]] = [
+    ("元人民币", None, "money", "CNY"), ("元新台币", None, "money", "TWD"), ("元台币", None, "money", "TWD"),
+    ("元港币", None, "money", "HKD"), ("美元", None, "money", "USD"), ("美金", None, "money", "USD"),
+    ("欧元", None, "money", "EUR"), ("港元", None, "money", "HKD"), ("港币", None, "money", "HKD"),
+    ("日元", None, "money", "JPY"), ("英镑", None, "money", "GBP"), ("韩元", None, "money", "KRW"),
+    ("澳元", None, "money", "AUD"), ("加元", None, "money", "CAD"), ("新加坡元", None, "money", "SGD"),
+    ("新台币", None, "money", "TWD"), ("卢布", None, "money", "RUB"), ("瑞士法郎", None, "money", "CHF"),
+    ("人民币", None, "money", "CNY"), ("元", "元(?![化素旦宵件器首帅老朝代年月宇])", "money", "CNY"),
+    ("%", None, "percent", "percent"), ("％", None, "percent", "percent"),
+    ("个百分点", None, "percent", "percentage_point"), ("百分点", None, "percent", "percentage_point"),
+    ("个基点", None, "percent", "basis_point"), ("基点", None, "percent", "basis_point"),
+    ("平方公里", None, "area", "km2"), ("平方千米", None, "area", "km2"), ("km²", None, "area", "km2"),
+    ("平方米", None, "area", "m2"), ("㎡", None, "area", "m2"), ("亩", "亩(?!均)", "area", "mu"),
+    ("公顷", None, "area", "ha"), ("立方米", None, "volume", "m3"),
+    ("公里", None, "length", "km"), ("千米", None, "length", "km"), ("米", None, "length", "m"),
+    ("吨", None, "weight", "t"), ("公斤", None, "weight", "kg"), ("千克", None, "weight", "kg"),
+    ("标准箱", None, "container", "TEU"), ("标箱", None, "container", "TEU"), ("TEU", None, "container", "TEU"),
+    ("千瓦时", None, "energy", "kWh"), ("千瓦", None, "power", "kW"), ("兆瓦", None, "power", "MW"),
+    ("人次", None, "person", "person_time"), ("人", "人(?![民们均大工])", "person", "person"),
+    ("名", "名(?![单称义字录片牌胜列次额城校企])", "person", "person"),
+    ("位", "位(?![数于居列次置])", "person", "person"),
+    ("倍", None, "ratio", "times"),
+    ("个", "个(?![月小工季星礼周半多年])", "count", "count"),
+    ("家", "家(?![庭属电居具乡园门人长族])", "count", "count"), ("项", None, "count", "count"),
+    ("座", "座(?![谈位次])", "count", "count"), ("条", "条(?![例件款线理幅码形])", "count", "count"),
+    ("所", "所(?![有在以属得谓长需])", "count", "count"),
+    ("台（套）", None, "count", "count"), ("台(套)", None, "count", "count"), ("台套", None, "count", "count"),
+    ("台", "台(?![州湾阶账风上下前后商胞资企子])", "count", "count"),
+    ("套", "套(?![餐利路用])", "count", "count"), ("户", "户(?![籍口外型均头主])", "count", "count"),
+    ("批", "批(?![复准示发评判])", "count", "count"),
+    ("次", "次(?!会议|全会|全体|年|日|月|序|要|级|生|区|之|性|元|贷|方)", "count", "count"),
+    ("宗", "宗(?![教旨])", "count", "count"), ("辆", None, "count", "count"),
+    ("列", "列(?![车入为席出举表明])", "count", "count"), ("架", "架(?![构设次])", "count", "count"),
+    ("艘", None, "count", "count"), ("件", None, "count", "count"),
+    ("只", "只(?![是有要能会在])", "count", "count"), ("栋", None, "count", "count"),
+    ("幢", None, "count", "count"), ("处", "处(?![理于长置罚室级])", "count", "count"),
+    ("场", "场(?![景所馆地站址次合面])", "count", "count"), ("款", "款(?![项])", "count", "count"),
+]
+_UNIT_INFO = {lit: (kind, unit) for lit, _, kind, unit in _UNITS}
+_UNIT_RE = "|".join(frag or re.escape(lit) for lit, frag, _, _ in sorted(_UNITS, key=lambda u: -len(u[0])))
+
+_CN = "零〇○一二两三四五六七八九十百千万亿"
+_ANUM = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
+_MAG = r"(?:千(?![米克瓦])|[十百万亿])+"
+
+
+def _num(i: int) -> str:
+    return rf"(?:(?P<a{i}>{_ANUM})|(?P<c{i}>[{_CN}]+))(?P<x{i}>[余多])?(?P<m{i}>{_MAG})?(?P<y{i}>[余多])?"
+
+
+_HEAD = rf"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ._．{_CN}第])(?<![0-9][-:：/])"
+_SUFFIX = r"(?P<suf>以上|以下|以内|左右|上下(?![游联班级贯半功文齐同一])|有余|开外)?"
+_AMOUNT = re.compile(
+    _HEAD + rf"(?:百分之(?P<pc>[{_CN}点]+|{_ANUM})"
+    rf"|(?P<ord>百亿|千亿|万亿)(?P<ordy>元)?级"
+    rf"|{_num(0)}(?:(?P<u0>{_UNIT_RE})?(?P<conn>—{{1,2}}|[-－~～–至到]){_num(1)})? ?(?P<u>{_UNIT_RE}))"
+    + _SUFFIX
+)
+_FOLLOW = "".join(sorted({u[0] for u in _UNIT_INFO} | set("余多分级米克瓦 .,．-－~～–—至到")))
+_RUN = re.compile(rf"[0-9０-９{_CN}]++(?=[{re.escape(_FOLLOW)}])")
+_SINGLE = re.compile(_HEAD + rf"{_num(0)} ?(?P<u>{_UNIT_RE})" + _SUFFIX)
+
+_PREFIXES = [  # longest first
+    ("不少于", "over"), ("不低于", "over"), ("不超过", "under"), ("超过", "over"), ("超出", "over"),
+    ("突破", "over"), ("高于", "over"), ("多于", "over"), ("大于", "over"), ("至少", "over"),
+    ("至多", "under"), ("最多", "under"), ("最少", "over"), ("不到", "under"), ("不足", "under"), ("低于", "under"), ("少于", "under"), ("小于", "under"),
+    ("大约", "about"), ("将近", "about"), ("接近", "about"), ("约为", "about"),
+    ("超", "over"), ("逾", "over"), ("约", "about"), ("近", "about"),
+]
+_PREFIX_LAST = frozenset(w[-1] for w, _ in _PREFIXES)
+_SUFFIX_APPROX = {"以上": "over", "有余": "over", "开外": "over", "以下": "under", "以内": "under",
+                  "左右": "about", "上下": "about"}
+_ORDER = {"百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
+_BARE = set("十百千万亿")
+_MAG_TAIL = re.compile(r"[万亿]+$")
+
+
+def _prefix(text: str, start: int, floor: int) -> tuple[int, str | None]:
+    if start <= floor or text[start - 1] not in _PREFIX_LAST:
+        return start, None
+    for word, approx in _PREFIXES:
+        s = start - len(word)
+        if s >= floor and text.startswith(word, s):
+            return s, approx
+    return start, None
+
+
+def _side(m: re.Match, i: int) -> tuple[Decimal | None, str, bool]:
+    """(value, magnitude text, has_digit) of number ``i`` in the match."""
+    g = m.groupdict().get
+    a, c, mag = g(f"a{i}"), g(f"c{i}"), g(f"m{i}") or ""
+    raw = a if a is not None else c
+    try:
+        return _parse_decimal(raw + mag), mag, a is not None or any(ch not in _BARE for ch in c)
+    except (InvalidOperation, ValueError):
+        return None, mag, True
+
+
+def _number_ok(m: re.Match, i: int, kind: str, has_prefix: bool) -> bool:
+    c = m.group(f"c{i}")
+    if c is None:
+        return True
+    if all(ch in _BARE for ch in c + (m.group(f"m{i}") or "")):  # 百亿, 千家, 万户: needs 超/余/多 or money
+        if c == "十":
+            return True
+        fuzzy = has_prefix or m.group(f"x{i}") or m.group(f"y{i}")
+        return bool(fuzzy) or (kind == "money" and len(c) >= 2)
+    if all(ch in "零〇○" for ch in c):
+        return False  # 零件, 零售
+    if c == "一" and not m.group(f"m{i}"):
+        return False  # 一个, 一家, 一次: noise
+    if not any(ch in _BARE for ch in c) and len(c) > 1:
+        return False  # 三四个: a guess, not an amount; 二〇二三: a year
+    return True
+
+
+def _amount(text: str, m: re.Match, floor: int) -> dict | None:
+    g = m.groupdict().get
+    start, end = m.start(), m.end()
+    pstart, papprox = start, None
+    if g("pc") is not None:  # 百分之三十
+        try:
+            v = _parse_decimal(g("pc"))
+        except (InvalidOperation, ValueError):
+            v = None
+        if v is None:
+            return None
+        pstart, papprox = _prefix(text, start, floor)
+        value, vmax, kind, unit, fuzzy = v, None, "percent", "percent", False
+    elif g("ord") is not None:  # 千亿级
+        value, vmax, kind, unit, fuzzy = Decimal(_ORDER[g("ord")]), None, "money", "CNY", False
+        papprox = "order"
+    else:
+        kind, unit = _UNIT_INFO[g("u")]
+        pstart, papprox = _prefix(text, start, floor)
+        if pstart == start and start > floor and text[start - 1] == "上" and g("c0") and g("c0")[0] in "百千万亿":
+            pstart, papprox = start - 1, "over"  # 上万家, 上百亿元
+        if not _number_ok(m, 0, kind, papprox is not None):
+            return None
+        if kind == "money" and g("c0") and len(g("c0")) == 1 and g("c0") not in _BARE and not g("m0"):
+            return None  # 外三元 (a pig breed), 三元里: a lone numeral before 元 is rarely a sum
+        if g("u") == "人民币" and not (g("m0") or (g("c0") and any(ch in "万亿" for ch in g("c0")))):
+            return None  # 四人民币: a currency word after a bare numeral is no sum
+        if g("c0") and not g("m0") and start > 0 and text[start - 1] in "“「\"'‘" and len(g("c0")) == 1:
+            return None  # “两个确立”, “四个全面”: a slogan, not a count
+        if g("u") == "名" and start > 0 and text[start - 1] == "前":
+            return None  # 前10名: a ranking
+        value, mag0, _ = _side(m, 0)
+        if value is None:
+            return None
+        vmax = None
+        if g("conn") is not None:
+            if g("u0") is not None and _UNIT_INFO[g("u0")] != (kind, unit):
+                return False  # type: ignore[return-value]  # 5%至120亿元: two amounts, not a range
+            if not _number_ok(m, 1, kind, True):
+                return None
+            vmax, mag1, _ = _side(m, 1)
+            if vmax is None:
+                return None
+            if not mag0 and not (g("c0") and any(ch in _BARE for ch in g("c0"))):
+                tail = mag1 if g("a1") is not None else (_MAG_TAIL.search(g("c1")) or [""])[0] + mag1
+                if tail:
+                    value = value * _parse_decimal("1" + tail)  # 20-30亿元: both in 亿
+            if vmax < value:
+                return False  # type: ignore[return-value]
+        fuzzy = bool(g("x0") or g("y0") or g("x1") or g("y1"))
+    if unit == "km" and "时速" in text[max(0, pstart - 4):pstart]:
+        kind, unit = "speed", "km/h"  # 设计时速350公里
+    if kind == "count" and value != value.to_integral_value():
+        return None  # 高7.5个和4.5个百分点: a count is whole
+    approx = papprox or _SUFFIX_APPROX.get(g("suf") or "") or ("over" if fuzzy else "exact")
+    return {
+        "value": _to_number(value), "unit": unit, "approx": approx, "text": text[pstart:end],
+        "start": pstart, "end": end, "kind": kind,
+        "value_max": None if vmax is None else _to_number(vmax),
+    }
+
+
+def find_amounts(text: str) -> list[dict]:
+    """Every amount in ``text``, in order, non-overlapping (see the module docstring)."""
+    out: list[dict] = []
+    pos = floor = 0
+    match = _AMOUNT.match
+    # An amount can only start where a run of numerals starts (its lookbehind refuses a numeral
+    # before it), so trying those few places equals a full search and is several times faster.
+    for run in _RUN.finditer(text):
+        if run.start() < pos:
+            continue
+        m = match(text, run.start())
+        if m is None:
+            continue
+        a = _amount(text, m, floor)
+        if a is False:  # not a range after all: read the first half alone
+            single = _SINGLE.match(text, m.start())
+            if single is None:
+                continue
+            m = single
+            a = _amount(text, m, floor)
+        pos = m.end()
+        if a:
+            out.append(a)
+            floor = a["end"]
+    return out

@@ -1,0 +1,96 @@
+"""Events of eight types, one per happening, with date, participants and place.
+
+A trigger word (签署, 揭牌, 开工 …) in a sentence makes an event of its type;
+several triggers of one type in one sentence are one happening. Plans
+(``将于明年开工``, ``计划签约``) are not events.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Context
+from .text import clauses
+
+_TRIGGERS = {
+    "signing": re.compile(r"签约|签署|签订|签下|正式签订"),
+    "unveiling": re.compile(r"揭牌|挂牌|授牌|正式成立|宣告成立|揭幕|成立(?!于|以来|之初|后)|设立|开港|开园仪式"),
+    "groundbreaking": re.compile(r"开工|动工|奠基|开建|破土"),
+    "completion": re.compile(r"建成投用|建成投产|建成通车|建成|竣工|投用|投运|通车|开园|投产|开通运营|正式运营|交付使用|全线贯通|合龙|"
+                             r"投入使用|投入运行|业务运行|正式运行|正式投运"),
+    "approval": re.compile(r"批复|获批|审议通过|印发|通过评审|同意设立|正式批准|获得批准|批准|正式生效"),
+    "release": re.compile(r"发布|出台|公布|推出|揭晓|颁布"),
+    "launch": re.compile(r"启动|启用|开通|上线|开行|首发|开跑|通航|发车|推广使用|正式实施|开展[^，。；]{0,20}行动"),
+    "meeting": re.compile(r"召开|举行|举办|开幕|闭幕"),
+}
+_MEETING_NOUN = re.compile(r"会议|大会|论坛|峰会|洽谈会|推介会|全会|座谈会|联席会|博览会|交易会|交流会|发布会|研讨会|对接会|年会|会商|展会|进博会|审议")
+_NOT_HAPPENING_AFTER = re.compile(r"^(?:的|后|以来|之后|之前|面积|量|率|规模|数量|总量|金额|项目数|时间|于)")
+_AGGREGATE_BEFORE = re.compile(r"(?:多次|先后|一系列|累计|陆续|每年|每月|已累计|年均|逐步)[^，。]{0,6}$")
+_RELEASE_OBJECT = re.compile(r"规划|方案|意见|政策|计划|通知|办法|措施|清单|报告|白皮书|指数|名单|标准|细则|纲要|条例|行动|指南|举措|数据|榜单|目录|《")
+_PLAN = re.compile(r"将于|将在|将|拟|计划|预计|有望|力争|准备|即将|争取|待|正在推进|未来|明年|下一步|有序|推动|加快|确保")
+_DONE = re.compile(r"已|已经|正式|顺利|成功|今天|昨天|日前|近日|当天|刚刚")
+_LOCATION = re.compile(r"(?:在|于)(?P<where>[\u4e00-\u9fffA-Za-z0-9（）]{2,24}?)(?:召开|举行|举办|签约|签署|揭牌|开工|开幕|成立|启动|发布|正式)")
+_PRIORITY = ["signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch", "meeting"]
+
+
+def find_events(ctx: Context) -> list[dict]:
+    text = ctx.text
+    events = []
+    for s_start, s_end in ctx.sentences:
+        sentence = text[s_start:s_end]
+        seen_types = set()
+        for etype in _PRIORITY:
+            for m in _TRIGGERS[etype].finditer(sentence):
+                t_start = s_start + m.start()
+                if etype in seen_types:
+                    break
+                if not _happened(text, ctx, s_start, t_start, m.group()):
+                    continue
+                if etype == "meeting" and not _MEETING_NOUN.search(sentence):
+                    continue
+                if etype == "release" and not _RELEASE_OBJECT.search(text[t_start:s_end][:30]):
+                    continue
+                if etype == "launch" and m.group() == "开通" and "开通运营" in sentence:
+                    continue
+                seen_types.add(etype)
+                events.append(_event(ctx, etype, s_start, s_end, t_start))
+                break
+    return events
+
+
+def _happened(text: str, ctx: Context, s_start: int, t_start: int, trigger: str) -> bool:
+    """False for plans and intentions: 将于明年开工, 计划签约 (in the same clause, before the trigger)."""
+    clause_start = s_start
+    for c_start, c_end in clauses(text, s_start, t_start + len(trigger)):
+        if c_start <= t_start:
+            clause_start = c_start
+    before = text[clause_start:t_start]
+    if _PLAN.search(before[-8:]) and not _DONE.search(before[-8:]):
+        return False
+    if _NOT_HAPPENING_AFTER.match(text[t_start + len(trigger):t_start + len(trigger) + 4]):
+        return False  # 建成后, 推出的节目, 新开工面积, 运输启动以来: not a happening
+    if _AGGREGATE_BEFORE.search(before):
+        return False  # 先后4次主持召开: a summary of many, not one happening
+    if trigger == "开行" and re.match(r"[^，。；]{0,12}?\d", text[t_start + 2:t_start + 16]):
+        return False  # 开行班列5536列: a statistic
+    return not text[t_start - 1:t_start] in ("未", "不")
+
+
+def _event(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int) -> dict:
+    text = ctx.text
+    dates = [d for d in ctx.in_range(ctx.dates, s_start, s_end) if d.get("value") and d.get("precision") != "period"]
+    before = [d for d in dates if d["start"] < t_start]
+    date = (before[-1] if before else dates[0])["value"] if dates else None
+    place = None
+    loc = _LOCATION.search(text, s_start, s_end)
+    participants = []
+    for start, end, name, kind in ctx.entity_mentions(s_start, s_end):
+        if loc and loc.start("where") <= start and end <= loc.end("where"):
+            place = place or (name if kind == "places" else None)
+            continue
+        if start < t_start + 20 and name not in participants:
+            participants.append(name)
+    for person in ctx.people:
+        if any(s_start <= m["start"] < s_end for m in person["mentions"]) and person["name"] not in participants:
+            participants.append(person["name"])
+    return {"type": etype, "date": date, "participants": participants, "place": place,
+            "text": text[s_start:s_end], "start": s_start, "end": s_end}

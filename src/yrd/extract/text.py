@@ -1,0 +1,40 @@
+"""Sentences and clauses of a clean text, as (start, end) offsets."""
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")
+_CLAUSE_END = re.compile(r"[，,：:]")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (end-exclusive, including the closing punctuation, without surrounding blanks)."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if text[m.start()] != "\n" else m.start()
+        if text[start:end].strip():
+            out.append(_trim(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        out.append(_trim(text, start, len(text)))
+    return out
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma-separated clauses of one sentence."""
+    out, s = [], start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        if m.start() > s:
+            out.append((s, m.start()))
+        s = m.end()
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
