@@ -132,7 +132,7 @@ _UNITS: list[tuple[str, str | None, str, str]] = [
     ("平方公里", None, "area", "km2"), ("平方千米", None, "area", "km2"), ("km²", None, "area", "km2"),
     ("平方米", None, "area", "m2"), ("㎡", None, "area", "m2"), ("亩", "亩(?!均)", "area", "mu"),
     ("公顷", None, "area", "ha"), ("立方米", None, "volume", "m3"),
-    ("公里", None, "length", "km"), ("千米", None, "length", "km"), ("米", None, "length", "m"),
+    ("公里", None, "length", "km"), ("千米", None, "length", "km"), ("米", "米(?![0-9])", "length", "m"),
     ("吨", None, "weight", "t"), ("公斤", None, "weight", "kg"), ("千克", None, "weight", "kg"),
     ("标准箱", None, "container", "TEU"), ("标箱", None, "container", "TEU"), ("TEU", None, "container", "TEU"),
     ("千瓦时", None, "energy", "kWh"), ("千瓦", None, "power", "kW"), ("兆瓦", None, "power", "MW"),
@@ -172,7 +172,7 @@ _HEAD = rf"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ._．{_CN}第])(?<![0-9][-:：/])"
 _SUFFIX = r"(?P<suf>以上|以下|以内|左右|上下(?![游联班级贯半功文齐同一])|有余|开外)?"
 _AMOUNT = re.compile(
     _HEAD + rf"(?:百分之(?P<pc>[{_CN}点]+|{_ANUM})"
-    rf"|(?P<ord>百亿|千亿|万亿)(?P<ordy>元)?级"
+    rf"|(?P<ord>百亿|千亿|万亿)元?级"
     rf"|{_num(0)}(?:(?P<u0>{_UNIT_RE})?(?P<conn>—{{1,2}}|[-－~～–至到]){_num(1)})? ?(?P<u>{_UNIT_RE}))"
     + _SUFFIX
 )
@@ -183,7 +183,8 @@ _SINGLE = re.compile(_HEAD + rf"{_num(0)} ?(?P<u>{_UNIT_RE})" + _SUFFIX)
 _PREFIXES = [  # longest first
     ("不少于", "over"), ("不低于", "over"), ("不超过", "under"), ("超过", "over"), ("超出", "over"),
     ("突破", "over"), ("高于", "over"), ("多于", "over"), ("大于", "over"), ("至少", "over"),
-    ("至多", "under"), ("最多", "under"), ("最少", "over"), ("不到", "under"), ("不足", "under"), ("低于", "under"), ("少于", "under"), ("小于", "under"),
+    ("至多", "under"), ("最多", "under"), ("最少", "over"), ("不到", "under"), ("不足", "under"),
+    ("低于", "under"), ("少于", "under"), ("小于", "under"),
     ("大约", "about"), ("将近", "about"), ("接近", "about"), ("约为", "about"),
     ("超", "over"), ("逾", "over"), ("约", "about"), ("近", "about"),
 ]
@@ -192,7 +193,7 @@ _SUFFIX_APPROX = {"以上": "over", "有余": "over", "开外": "over", "以下"
                   "左右": "about", "上下": "about"}
 _ORDER = {"百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
 _BARE = set("十百千万亿")
-_MAG_TAIL = re.compile(r"[万亿]+$")
+_MAG_TAIL = re.compile(r"[十百千万亿]+$")
 
 
 def _prefix(text: str, start: int, floor: int) -> tuple[int, str | None]:
@@ -205,15 +206,14 @@ def _prefix(text: str, start: int, floor: int) -> tuple[int, str | None]:
     return start, None
 
 
-def _side(m: re.Match, i: int) -> tuple[Decimal | None, str, bool]:
-    """(value, magnitude text, has_digit) of number ``i`` in the match."""
+def _side(m: re.Match, i: int) -> tuple[Decimal | None, str]:
+    """(value, magnitude text) of number ``i`` in the match."""
     g = m.groupdict().get
-    a, c, mag = g(f"a{i}"), g(f"c{i}"), g(f"m{i}") or ""
-    raw = a if a is not None else c
+    a, mag = g(f"a{i}"), g(f"m{i}") or ""
     try:
-        return _parse_decimal(raw + mag), mag, a is not None or any(ch not in _BARE for ch in c)
+        return _parse_decimal((a if a is not None else g(f"c{i}")) + mag), mag
     except (InvalidOperation, ValueError):
-        return None, mag, True
+        return None, mag
 
 
 def _number_ok(m: re.Match, i: int, kind: str, has_prefix: bool) -> bool:
@@ -234,7 +234,9 @@ def _number_ok(m: re.Match, i: int, kind: str, has_prefix: bool) -> bool:
     return True
 
 
-def _amount(text: str, m: re.Match, floor: int) -> dict | None:
+def _amount(text: str, m: re.Match, floor: int) -> dict | bool | None:
+    """The amount of match ``m``; None when it is no amount, False when a range should be read as
+    its first half alone."""
     g = m.groupdict().get
     start, end = m.start(), m.end()
     pstart, papprox = start, None
@@ -257,7 +259,8 @@ def _amount(text: str, m: re.Match, floor: int) -> dict | None:
             pstart, papprox = start - 1, "over"  # 上万家, 上百亿元
         if not _number_ok(m, 0, kind, papprox is not None):
             return None
-        if kind == "money" and g("c0") and len(g("c0")) == 1 and g("c0") not in _BARE and not g("m0"):
+        if kind == "money" and g("c0") and len(g("c0")) == 1 and g("c0") not in _BARE and not g("m0") \
+                and g("conn") is None:
             return None  # 外三元 (a pig breed), 三元里: a lone numeral before 元 is rarely a sum
         if g("u") == "人民币" and not (g("m0") or (g("c0") and any(ch in "万亿" for ch in g("c0")))):
             return None  # 四人民币: a currency word after a bare numeral is no sum
@@ -265,24 +268,28 @@ def _amount(text: str, m: re.Match, floor: int) -> dict | None:
             return None  # “两个确立”, “四个全面”: a slogan, not a count
         if g("u") == "名" and start > 0 and text[start - 1] == "前":
             return None  # 前10名: a ranking
-        value, mag0, _ = _side(m, 0)
+        value, mag0 = _side(m, 0)
         if value is None:
             return None
         vmax = None
         if g("conn") is not None:
             if g("u0") is not None and _UNIT_INFO[g("u0")] != (kind, unit):
-                return False  # type: ignore[return-value]  # 5%至120亿元: two amounts, not a range
+                return False  # 5%至120亿元: two amounts, not a range
             if not _number_ok(m, 1, kind, True):
                 return None
-            vmax, mag1, _ = _side(m, 1)
+            vmax, mag1 = _side(m, 1)
             if vmax is None:
                 return None
-            if not mag0 and not (g("c0") and any(ch in _BARE for ch in g("c0"))):
-                tail = mag1 if g("a1") is not None else (_MAG_TAIL.search(g("c1")) or [""])[0] + mag1
+            low = (g("a0") or g("c0")) + mag0
+            if "万" not in low and "亿" not in low:  # 20-30亿元, 三至五千万元: the lower bound shares the unit
+                tail = _MAG_TAIL.search((g("a1") or g("c1")) + mag1)
+                tail = tail.group() if tail else ""
+                if any(ch in "十百千" for ch in low):
+                    tail = tail.lstrip("十百千")  # 二十至三十万元: only the 万
                 if tail:
-                    value = value * _parse_decimal("1" + tail)  # 20-30亿元: both in 亿
+                    value = value * _parse_decimal("1" + tail)
             if vmax < value:
-                return False  # type: ignore[return-value]
+                return False
         fuzzy = bool(g("x0") or g("y0") or g("x1") or g("y1"))
     if unit == "km" and "时速" in text[max(0, pstart - 4):pstart]:
         kind, unit = "speed", "km/h"  # 设计时速350公里

@@ -280,52 +280,34 @@ def _resolve(text: str, m: re.Match, pub: date | None, floor: int) -> dict | Non
                 year, month, day = None, 0, 0
     elif kind == "per":
         relative = True
-        w = g("per")
+        span = _period_months(g("per"))
         year = pub.year if pub else None
-        span = _period_months(w[-3:] if "半年" in w else w)
-        if span is None:
-            precision = "year"
+        if span is None:  # 年底, 年内: the year itself
+            precision, value = "year", str(year) if pub else None
         else:
             precision = "period"
-            if pub and span[0] > pub.month + 5:
-                year -= 1
-            if year is not None:
+            if pub:
+                year -= span[0] > pub.month + 5  # 四季度 in a January article: the last one
                 value, end_value = _ym(year, span[0]), _ym(year, span[1])
-            year = None
-        if precision == "year" and year is not None:
-            value = str(year)
-            year = None
+        year = None
     else:  # pragma: no cover - every branch is named above
         return None
 
     # refine by tails: a year takes a period or a month range, a month its 底/旬 or a range, a day a range and a time
     time = None
-    cue = False
     if kind in ("ay", "cy", "ry") and month is None:
         precision = "year"
         t = _YEAR_TAIL.match(text, end)
         if t:
             end = t.end()
-            tg = t.group
-            if tg("yend") or tg("ybeg") or tg("yin"):
-                cue = bool(tg("yend"))
-            else:
+            span = (int(t.group("mr1")), int(t.group("mr2"))) if t.group("mr1") else _period_months(t.group())
+            if span and span[1] <= span[0]:
+                end = t.start()
+            elif span:
                 precision = "period"
-                if tg("half"):
-                    span = _HALF[tg("half")]
-                elif tg("qn") or tg("qn2"):
-                    q = _int(tg("qn") or tg("qn2"))
-                    span = (3 * q - 2, 3 * q)
-                elif tg("q3n"):
-                    span = (1, 3 * _int(tg("q3n")))
-                else:
-                    span = (int(tg("mr1")), int(tg("mr2")))
-                    if span[1] <= span[0]:
-                        end, precision = t.start(), "year"
-                if precision == "period":
-                    if year is not None:
-                        value, end_value = _ym(year, span[0]), _ym(year, span[1])
-                    year = None
+                if year is not None:
+                    value, end_value = _ym(year, span[0]), _ym(year, span[1])
+                year = None
         if year is not None:
             value = str(year)
     elif month is not None and day is None and kind != "rel" or kind == "rel" and precision == "month":
@@ -334,11 +316,10 @@ def _resolve(text: str, m: re.Match, pub: date | None, floor: int) -> dict | Non
         m2 = y2 = None
         if t:
             end = t.end()
-            cue = bool(t.group("mend"))
             if t.group("m2"):
                 m2, y2 = int(t.group("m2")), t.group("y2")
         if year == -1:
-            year = _closest_month_year(pub, month, 1 if cue or _deadline_before(text, start) else 4) if pub else None
+            year = _closest_month_year(pub, month, _weight(text, start, end)) if pub else None
         if year is not None and month:
             value = _ym(year, month)
             if m2:
@@ -351,7 +332,7 @@ def _resolve(text: str, m: re.Match, pub: date | None, floor: int) -> dict | Non
         precision = "day"
         t = _DAY_TAIL.match(text, end)
         if year == -1:
-            c = _closest_day(pub, month, day, 1 if _deadline_before(text, start) else 4) if pub else None
+            c = _closest_day(pub, month, day, _weight(text, start, t.end() if t else end)) if pub else None
             if pub and c is None:
                 return None
             year = c.year if c else None
@@ -370,10 +351,10 @@ def _resolve(text: str, m: re.Match, pub: date | None, floor: int) -> dict | Non
         if tt and tt.end() > end:
             end = tt.end()
             time = _time(tt)
-    if precision in ("year", "month", "day", "period") and kind not in ("rel",):
+    if precision != "approx" and kind != "rel":
         b = _BEFORE.match(text, end)
         if b and precision != "period":
-            end, cue = b.end(), True
+            end = b.end()
         start = _deadline_start(text, start, floor)
     if end == start:
         return None
@@ -385,22 +366,25 @@ def _resolve(text: str, m: re.Match, pub: date | None, floor: int) -> dict | Non
 
 
 def _period_months(w: str) -> tuple[int, int] | None:
-    if w in _HALF:
-        return _HALF[w]
-    if w.endswith("季度"):
-        if w[0] == "前":
-            return (1, 3 * _int(w[1]))
-        q = _int(w[-3])
+    """First and last month of 上半年, 一季度, 第三季度, Q2, 前三季度; None for 年底, 年内."""
+    if w.endswith("半年"):
+        return _HALF[w[-3:]]
+    if w.startswith("前"):
+        return (1, 3 * _int(w[1]))
+    if w.endswith("季度") or w.startswith("Q"):
+        q = _int(w[1] if w.startswith("Q") else w[-3])
         return (3 * q - 2, 3 * q)
-    return None  # 年底, 年内: the year itself
+    return None
 
 
-def _deadline_before(text: str, start: int) -> bool:
-    """A word before the date that points to the future (到, 将于, 计划, 预计), so no past bias."""
+def _weight(text: str, start: int, end: int) -> int:
+    """How much more a future reading of a yearless date costs than a past one: news reports the past
+    (4), unless a word points forward (到, 将于, 计划, 预计, …前)."""
     before = text[max(0, start - 4):start]
     if before.endswith(("截至", "截止")):
-        return False  # as of: a report on the past
-    return before.endswith(("到", "至")) or any(w in before for w in _FUTURE)
+        return 4  # as of: a report on the past
+    forward = before.endswith(("到", "至")) or any(w in before for w in _FUTURE) or _BEFORE.match(text, end)
+    return 1 if forward else 4
 
 
 def _deadline_start(text: str, start: int, floor: int) -> int:

@@ -41,6 +41,8 @@ _TITLE = re.compile(
     r"(?!常务|副|党|[^\W\d_和与及、，]{0,4}(?:" + _TITLE_WORDS + r"))"
     r"(?P<name>[\u4e00-\u9fff·]{2,5})"
 )
+_TITLE_WORD = re.compile(_TITLE_WORDS)
+_CHAIN_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z（）]")
 _FOREIGN_NAME_END = re.compile(r"(?:通电话|通话|会谈|会晤|会见|举行|进行|发表|访问|抵达|致电|出席|表示|说)")
 _BYLINE = re.compile(r"(?:总台|本台|新华社|央视|本报|特约)?记者\s*(?P<name>[\u4e00-\u9fff]{2,3})(?=\s|[）)]|$|\n|报道|摄)")
 _FOLLOW_WORDS = {
@@ -161,10 +163,19 @@ def find_people(text: str) -> list[dict]:
     """Named people with their title (as written before the name) and every mention."""
     people: dict[str, dict] = {}
     pos = 0
-    while True:
-        m = _TITLE.search(text, pos)
+    for tw in _TITLE_WORD.finditer(text):
+        if tw.start() < pos:
+            continue  # inside a chain already read
+        # anchor the chain at the clause boundary before this title word (at most 24 characters back)
+        left = max(text.rfind(c, 0, tw.start()) for c in "，。；：！？、\n ") + 1
+        m = None
+        for st in range(max(left, tw.start() - 24, pos), tw.start() + 1):
+            if _CHAIN_CHAR.match(text, st):
+                m = _TITLE.match(text, st)
+                if m is not None:
+                    break
         if m is None:
-            break
+            continue
         chain = m.group("chain").rstrip("、，和及")
         start = m.start("name")
         foreign = chain.endswith(_FOREIGN_TITLES) or _names_a_country(chain)
@@ -216,11 +227,16 @@ def _is_place_word(word: str) -> bool:
     return bool(_index().automaton.exists(word)) if hasattr(_index().automaton, "exists") else word in _index().automaton
 
 
-def _names_a_country(chain: str) -> bool:
+@lru_cache(maxsize=1)
+def _country_re() -> re.Pattern:
     from .places import _index
 
-    countries = _index().countries
-    return any(name in chain for name in countries if len(name) >= 2)
+    names = sorted((n for n in _index().countries if len(n) >= 2), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def _names_a_country(chain: str) -> bool:
+    return _country_re().search(chain) is not None
 
 
 def _trim_title(chain: str) -> str | None:

@@ -16,6 +16,9 @@ DELTA_PROVINCES = ("310000", "320000", "330000", "340000")
 LEVEL_RANK = {"province": 0, "city": 1, "zone": 2, "district": 3, "county": 3, "town": 4, "village": 5}
 
 
+_ANCESTORS: dict[str, list[str]] = {}
+
+
 @dataclass(frozen=True)
 class Unit:
     id: str  # adcode, or "town:<code>" / "zone:<name>" for units without one
@@ -34,6 +37,9 @@ class Unit:
         return (self.province or "") in DELTA_PROVINCES
 
     def ancestors(self, gaz: "Gazetteer") -> list[str]:
+        cached = _ANCESTORS.get(self.id)
+        if cached is not None:
+            return cached
         out, cur, seen = [], self.parent, set()
         while cur and cur not in seen:
             seen.add(cur)
@@ -42,6 +48,7 @@ class Unit:
             cur = unit.parent if unit else None
         if self.province and self.province not in out and self.province != self.adcode:
             out.append(self.province)
+        _ANCESTORS[self.id] = out
         return out
 
 

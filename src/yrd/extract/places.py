@@ -32,6 +32,7 @@ _CONNECTOR_AFTER = re.compile(
     r"^(?:[两三四五六七八九十]?(?:地|省|市|城|省市|省一市|区|县)|高铁|铁路|城际|高速|合作|一体化|同城|都市圈|大桥|通道|线|运河|走廊|协同|"
     r"联动|交界|毗邻|边界|跨界|之间|间|经济圈|城市群|地区|区域|合肥|杭|沪|港)"
 )
+_INFRA_AFTER = re.compile(r"^(?:铁路|高铁|城际|高速|大桥|通道|线|运河|特高压|输电)")
 _NOT_PLACE_AFTER = re.compile(r"^(?:[江河湖溪山岛峰岭]|大桥|机场|车站|站|码头|公园|大道|风景区|景区)")
 _ADMIN_SUFFIX = re.compile(r"^(?:新区|区|县|市|镇|乡|街道|省)")
 
@@ -93,17 +94,8 @@ def _index() -> _Index:
 
 def _matches(text: str) -> list[Mention]:
     """Leftmost-longest, non-overlapping matches."""
-    idx = _index()
-    found = []
-    for end, (form, cands) in idx.automaton.iter(text):
-        found.append((end - len(form) + 1, end + 1, form, cands))
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    out, last = [], 0
-    for start, end, form, cands in found:
-        if start >= last:
-            out.append(Mention(start, end, form, list(cands)))
-            last = end
-    return out
+    return [Mention(end - len(form) + 1, end + 1, form, list(cands))
+            for end, (form, cands) in _index().automaton.iter_long(text)]
 
 
 def _guarded(text: str, m: Mention, publisher_spans: list[tuple[int, int]]) -> bool:
@@ -175,50 +167,53 @@ def _pick(m: Mention, prev: Mention | None, context: set[str], gaz: Gazetteer, c
     return best
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_tables() -> tuple[re.Pattern, frozenset[str]]:
+    gaz = load()
+    chars = "".join(sorted(gaz.abbreviations))
+    run = re.compile(f"[{chars}](?:、?[{chars}])+")
+    provinces = frozenset(ch for ch, ids in gaz.abbreviations.items()
+                          if any(gaz.units[i].level == "province" for i in ids if i in gaz.units))
+    return run, provinces
+
+
 def _abbreviations(text: str, taken: list[tuple[int, int]], gaz: Gazetteer) -> list[tuple[int, int, Unit]]:
     """Runs of one-character 简称 (沪苏浙皖, 苏、浙、沪、皖, 宁杭, 锡常泰, 川渝) outside other matches."""
+    run_re, provinces = _abbreviation_tables()
     out = []
-    occupied = set()
-    for s, e in taken:
-        occupied.update(range(s, e))
-    abbr = gaz.abbreviations
-    provinces = {ch for ch, ids in abbr.items() if any(gaz.units[i].level == "province" for i in ids if i in gaz.units)}
+    for rm in run_re.finditer(text):
+        if any(s < rm.end() and rm.start() < e for s, e in taken):
+            continue  # part of a longer name (黄山, 金华 are matched whole)
+        groups, k = [], rm.start()
+        for part in rm.group().split("、"):
+            groups.append((k, k + len(part)))
+            k += len(part) + 1
+        if all(b - a == 1 for a, b in groups):
+            runs = [([a for a, _ in groups], rm.end(), True)]  # 苏、浙、沪、皖
+        else:
+            runs = [(list(range(a, b)), b, False) for a, b in groups if b - a >= 2]  # 川渝、云贵
+        for chars, j, listed in runs:
+            out.extend(_abbreviation_run(text, chars, j, listed, provinces, gaz))
+    return out
 
-    def is_abbr(k: int) -> bool:
-        return k < n and text[k] in abbr and k not in occupied
 
-    i, n = 0, len(text)
-    while i < n:
-        if not is_abbr(i):
-            i += 1
-            continue
-        chars = [i]
-        j = i + 1
-        while True:
-            if is_abbr(j):
-                chars.append(j)
-                j += 1
-            elif j + 1 < n and text[j] == "、" and is_abbr(j + 1) and (j + 2 >= n or not is_abbr(j + 2)) \
-                    and (len(chars) == 1 or chars[-1] - chars[-2] == 2):
-                chars.append(j + 1)  # 苏、浙、沪、皖
-                j += 2
-            else:
-                break
-        run = "".join(text[k] for k in chars)
-        listed = len(chars) > 1 and chars[1] - chars[0] == 2
-        if listed and _NAME_CHAR.match(text[j:j + 1] or " ") and not _CONNECTOR_AFTER.match(text[j:j + 4]):
-            # 苏、浙、沪 must end the list (or be followed by 三省一市 …), not run into a word
-            if not all(text[k] in provinces for k in chars):
-                i = j
-                continue
-        prev_ok = i == 0 or not _NAME_CHAR.match(text[i - 1]) or text[i - 1] in "与和及、同往至到从在"
-        strong = any(ch in "沪苏浙皖" for ch in run) or all(ch in provinces for ch in run)
-        if len(run) >= 2 and prev_ok and (len(run) >= 3 or strong or _CONNECTOR_AFTER.match(text[j:j + 4])):
-            for k in chars:
-                unit = _resolve_abbreviation(text[k], run, gaz)
-                if unit is not None:
-                    out.append((k, k + 1, unit))
-        i = j
+def _abbreviation_run(text, chars, j, listed, provinces, gaz) -> list[tuple[int, int, Unit]]:
+    i = chars[0]
+    run = "".join(text[k] for k in chars)
+    if listed and _NAME_CHAR.match(text[j:j + 1] or " ") and not _CONNECTOR_AFTER.match(text[j:j + 4]):
+        # 苏、浙、沪 must end the list (or be followed by 三省一市 …), not run into a word
+        if not all(ch in provinces for ch in run):
+            return []
+    prev_ok = i == 0 or not _NAME_CHAR.match(text[i - 1]) or text[i - 1] in "与和及、同往至到从在的"
+    prev_ok = prev_ok or bool(_INFRA_AFTER.match(text[j:j + 4]))  # …的沪苏湖高铁
+    strong = any(ch in "沪苏浙皖" for ch in run) or all(ch in provinces for ch in run)
+    if not (len(run) >= 2 and prev_ok and (len(run) >= 3 or strong or _CONNECTOR_AFTER.match(text[j:j + 4]))):
+        return []
+    out = []
+    for k in chars:
+        unit = _resolve_abbreviation(text[k], run, gaz)
+        if unit is not None:
+            out.append((k, k + 1, unit))
     return out
 
 
@@ -227,7 +222,9 @@ def _resolve_abbreviation(ch: str, run: str, gaz: Gazetteer) -> Unit | None:
     if not units:
         return None
     provinces_in_run = sum(1 for c in run if c in "沪苏浙皖")
-    if ch == "苏" and provinces_in_run < 2 and len(run) >= 2:
+    city_only = any(c not in "沪苏浙皖" and all(gaz.units[u].level == "city" for u in gaz.abbreviations.get(c, [])
+                                              if u in gaz.units) for c in run)
+    if ch == "苏" and (provinces_in_run < 2 or city_only) and len(run) >= 2:
         city = [u for u in units if u.adcode == "320500"]  # 苏锡常: 苏州
         if city:
             return city[0]
