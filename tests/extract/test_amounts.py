@@ -185,3 +185,20 @@ def test_parse_chinese_number(s, value):
 @pytest.mark.parametrize("s", ["", "十四五", "abc", "一体化"])
 def test_parse_chinese_number_rejects(s):
     assert parse_chinese_number(s) is None
+
+
+@pytest.mark.parametrize("text, span, value, approx", [
+    ("超九成企业实现盈利", "超九成", 90, "over"),
+    ("近八成受访者表示满意", "近八成", 80, "about"),
+    ("六成以上的项目已开工", "六成以上", 60, "over"),
+    ("占全国的一半以上", "一半以上", 50, "over"),
+])
+def test_shares_in_tenths(text, span, value, approx):
+    [a] = [x for x in find_amounts(text) if x["unit"] == "percent"]
+    assert (a["text"], a["value"], a["approx"]) == (span, value, approx)
+    assert text[a["start"]:a["end"]] == a["text"]
+
+
+@pytest.mark.parametrize("text", ["成都市与重庆市合作", "成为长三角的重要力量", "一成不变", "他们成立了联盟"])
+def test_words_with_cheng_are_not_shares(text):
+    assert [a for a in find_amounts(text) if a["unit"] == "percent"] == []

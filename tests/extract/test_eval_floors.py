@@ -15,8 +15,8 @@ FLOORS = {
     "places": 0.83,
     "people": 0.85,
     "organizations": 0.56,
-    "amounts": 0.87,
-    "targets": 0.60,
+    "amounts": 0.92,
+    "targets": 0.74,
     "events": 0.62,
     "relations": 0.40,
 }

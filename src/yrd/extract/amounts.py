@@ -155,6 +155,15 @@ _UNITS: list[tuple[str, str | None, str, str]] = [
     ("只", "只(?![是有要能会在])", "count", "count"), ("栋", None, "count", "count"),
     ("幢", None, "count", "count"), ("处", "处(?![理于长置罚室级])", "count", "count"),
     ("场", "场(?![景所馆地站址次合面])", "count", "count"), ("款", "款(?![项])", "count", "count"),
+    ("省区市", None, "count", "count"), ("省市区", None, "count", "count"), ("省市", None, "count", "count"),
+    ("省区", None, "count", "count"), ("省份", None, "count", "count"),
+    ("部门", None, "count", "count"), ("席", "席(?![位卷])", "count", "count"), ("种", "种(?![类植子])", "count", "count"),
+    ("张", "张(?![家江])", "count", "count"), ("班", "班(?![列子组长车级])", "count", "count"),
+    ("组", "组(?![织建成合团长])", "count", "count"), ("枚", None, "count", "count"), ("株", None, "count", "count"),
+    ("类", "类(?![似型别])", "count", "count"), ("颗", None, "count", "count"), ("轮", "轮(?![胎船廓])", "count", "count"),
+    ("车道", None, "count", "count"), ("辆次", None, "count", "count"), ("架次", None, "count", "count"),
+    ("艘次", None, "count", "count"), ("千伏", None, "voltage", "kV"),
+    ("小时", "小时(?![产生经交通])", "duration", "h"), ("分钟", None, "duration", "min"), ("秒钟", None, "duration", "s"),
 ]
 _UNIT_INFO = {lit: (kind, unit) for lit, _, kind, unit in _UNITS}
 _UNIT_RE = "|".join(frag or re.escape(lit) for lit, frag, _, _ in sorted(_UNITS, key=lambda u: -len(u[0])))
@@ -327,4 +336,41 @@ def find_amounts(text: str) -> list[dict]:
         if a:
             out.append(a)
             floor = a["end"]
+    if "成" in text or "一半" in text:
+        out = _merge(out, _shares(text))
     return out
+
+
+_SHARE = re.compile(
+    r"(?P<pre>超过|超|逾|近|约|将近)?(?:(?P<n>[一二三四五六七八九])成(?P<tail>[一二三四五六七八九])?|(?P<half>一半))"
+    r"(?P<suf>以上|左右|多)?(?![为立功本果效交员都绩品熟年长型就人材像全不])"
+)
+_SHARE_APPROX = {"超过": "over", "超": "over", "逾": "over", "近": "about", "约": "about", "将近": "about"}
+
+
+def _shares(text: str) -> list[dict]:
+    """九成 = 90%, 超四成 = over 40%, 一半以上 = over 50%: shares written in tenths."""
+    out = []
+    for m in _SHARE.finditer(text):
+        if m["n"]:
+            if m.start("n") > 0 and text[m.start("n") - 1] in _CN + "0123456789":
+                continue  # 十一成, 三四成: not a share
+            value = _CN_DIGITS[m["n"]] * 10 + (_CN_DIGITS[m["tail"]] if m["tail"] else 0)
+        else:
+            value = 50
+        approx = _SHARE_APPROX.get(m["pre"] or "", "exact")
+        if m["suf"] in ("以上", "多"):
+            approx = "over"
+        elif m["suf"] == "左右":
+            approx = "about"
+        out.append({"value": value, "unit": "percent", "approx": approx, "text": m.group(), "start": m.start(),
+                    "end": m.end(), "kind": "percent", "value_max": None})
+    return out
+
+
+def _merge(found: list[dict], extra: list[dict]) -> list[dict]:
+    merged = list(found)
+    for e in extra:
+        if not any(a["start"] < e["end"] and e["start"] < a["end"] for a in found):
+            merged.append(e)
+    return sorted(merged, key=lambda a: a["start"])

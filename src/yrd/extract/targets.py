@@ -37,7 +37,11 @@ def _is_deadline(text: str, date: dict) -> bool:
             return False
         if _RELATIVE_YEAR.match(date["text"]):
             # 今年/明年/年底前 … 将 …: a plan for this or next year
-            return bool(re.search(r"^[，,\s]*[^。；]{0,30}?(?:将|力争|确保|计划|争取|预计将)", text[date["end"]:date["end"] + 40]))
+            ahead = text[date["end"]:date["end"] + 40]
+            if "预计" in ahead[:20]:
+                return False  # a forecast, not a goal
+            return bool(re.search(r"^[，,\s]*[^。；]{0,30}?(?:力争|确保|计划|争取|目标|将(?:全线|全面|基本|正式)?"
+                                  r"(?:开通|建成|投用|投产|开工|竣工|完成|实现|达到|突破|通车|上线|启用))", ahead))
         return bool(_DEADLINE_TEXT.search(date["text"]))
     if date.get("precision") == "period" and _PLAN_PERIOD.search(date["text"]):
         if after.startswith(("以来", "时期以来", "期间以来")) or re.search(r"以来", text[date["end"]:date["end"] + 6]):
@@ -88,6 +92,8 @@ def find_targets(ctx: Context) -> list[dict]:
 
 def _clause_targets(ctx: Context, c_start: int, c_end: int, year: int, subject: str | None) -> list[dict]:
     text = ctx.text
+    if re.search(r"(?:后|了|时)$", text[c_start:c_end].rstrip("。；;，, ")) or "预计" in text[c_start:c_end]:
+        return []  # 形成四个工位后 / 还争取了: a condition or a past act, not a goal
     amounts = [a for a in ctx.in_range(ctx.amounts, c_start, c_end)]
     out = []
     if amounts:
