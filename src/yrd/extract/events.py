@@ -79,7 +79,11 @@ def _event(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int) -> 
     text = ctx.text
     dates = [d for d in ctx.in_range(ctx.dates, s_start, s_end) if d.get("value") and d.get("precision") != "period"]
     before = [d for d in dates if d["start"] < t_start]
-    date = (before[-1] if before else dates[0])["value"] if dates else None
+    after = [d for d in dates if d["start"] > t_start and d.get("precision") == "day"]  # 于7月1日正式生效
+    chosen = before[-1] if before else after[0] if after else None
+    date = chosen["value"] if chosen else None
+    if chosen and chosen.get("precision") == "approx":
+        date = date[:7]  # 近日, 日前: about the publication date, so only its month is known
     place = None
     loc = _LOCATION.search(text, s_start, s_end)
     participants = []
