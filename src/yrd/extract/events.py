@@ -25,7 +25,8 @@ _TRIGGERS = {
 _MEETING_NOUN = re.compile(r"会议|大会|论坛|峰会|洽谈会|推介会|全会|座谈会|联席会|博览会|交易会|交流会|发布会|研讨会|对接会|年会|会商|展会|进博会|审议")
 _NOT_HAPPENING_AFTER = re.compile(r"^(?:的|后|以来|之后|之前|面积|量|率|规模|数量|总量|金额|项目数|时间|于)")
 _AGGREGATE_BEFORE = re.compile(r"(?:多次|先后|一系列|累计|陆续|每年|每月|已累计|年均|逐步)[^，。]{0,6}$")
-_RELEASE_OBJECT = re.compile(r"规划|方案|意见|政策|计划|通知|办法|措施|清单|报告|白皮书|指数|名单|标准|细则|纲要|条例|行动|指南|举措|数据|榜单|目录|《")
+_RELEASE_OBJECT = re.compile(r"规划|方案|意见|政策|计划|通知|办法|措施|清单|报告|白皮书|指数|名单|标准|细则|纲要|条例|行动|指南|举措|数据|榜单|目录|《|"
+                             r"片单|结果|信息|公告|新发现|奖|榜|评选|成果|指标|体系|战略|法|公报|统计")
 _PLAN = re.compile(r"将于|将在|将|拟|计划|预计|有望|力争|准备|即将|争取|待|正在推进|未来|明年|下一步|有序|推动|加快|确保")
 _DONE = re.compile(r"已|已经|正式|顺利|成功|今天|昨天|日前|近日|当天|刚刚")
 _LOCATION = re.compile(r"(?:在|于)(?P<where>[\u4e00-\u9fffA-Za-z0-9（）]{2,24}?)(?:召开|举行|举办|签约|签署|揭牌|开工|开幕|成立|启动|发布|正式)")
@@ -47,14 +48,30 @@ def find_events(ctx: Context) -> list[dict]:
                     continue
                 if etype == "meeting" and not _MEETING_NOUN.search(sentence):
                     continue
-                if etype == "release" and not _RELEASE_OBJECT.search(text[t_start:s_end][:30]):
-                    continue
+                if etype == "release" and (not _RELEASE_OBJECT.search(text[max(s_start, t_start - 20):t_start + 30])
+                                           or text[t_start + len(m.group()):t_start + len(m.group()) + 1] in ("会", "厅")):
+                    continue  # 发布会 is a meeting, not a release
+                if _deadline_before(ctx, s_start, t_start):
+                    continue  # 到2030年…基本建成: a goal, not a happening
                 if etype == "launch" and m.group() == "开通" and "开通运营" in sentence:
                     continue
                 seen_types.add(etype)
                 events.append(_event(ctx, etype, s_start, s_end, t_start))
                 break
     return events
+
+
+def _deadline_before(ctx: Context, s_start: int, t_start: int) -> bool:
+    """A date after the publication (到2030年, 明年) before the trigger makes the clause a plan."""
+    pub = (ctx.published_at or "")[:10]
+    for d in ctx.dates:
+        if s_start <= d["start"] < t_start and d.get("value"):
+            value = str(d.get("end_value") or d["value"])
+            if pub and value[:len(pub)] > pub[:len(value)]:
+                return True
+            if d["text"].startswith(("到", "至", "力争")):
+                return True
+    return False
 
 
 def _happened(text: str, ctx: Context, s_start: int, t_start: int, trigger: str) -> bool:
@@ -66,7 +83,8 @@ def _happened(text: str, ctx: Context, s_start: int, t_start: int, trigger: str)
     before = text[clause_start:t_start]
     if _PLAN.search(before[-8:]) and not _DONE.search(before[-8:]):
         return False
-    if _NOT_HAPPENING_AFTER.match(text[t_start + len(trigger):t_start + len(trigger) + 4]):
+    after = text[t_start + len(trigger):t_start + len(trigger) + 8]
+    if _NOT_HAPPENING_AFTER.match(after) and not re.match(r"的(?:数据|报告|信息|公告|名单|统计)", after):
         return False  # 建成后, 推出的节目, 新开工面积, 运输启动以来: not a happening
     if _AGGREGATE_BEFORE.search(before):
         return False  # 先后4次主持召开: a summary of many, not one happening

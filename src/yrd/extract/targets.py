@@ -129,11 +129,20 @@ def _clause_targets(ctx: Context, c_start: int, c_end: int, year: int, subject: 
 
 
 def _subject(ctx: Context, sentence_start: int, deadline_start: int) -> str | None:
-    """The place or organisation a target belongs to: the last one named before the deadline in its sentence."""
+    """Whose target: a place or organisation opening its sentence (苏州市到2027年…), else the article's main place."""
     mentions = ctx.entity_mentions(sentence_start, deadline_start)
-    if mentions:
-        return mentions[-1][2]
-    return None
+    if mentions and mentions[0][0] - sentence_start <= 2:
+        return mentions[0][2]
+    return _main_place(ctx)
+
+
+def _main_place(ctx: Context) -> str | None:
+    """The most-mentioned city, district or county of the article (ties: the first named)."""
+    best, best_n = None, 0
+    for p in ctx.places:
+        if p.get("level") in ("city", "district", "county") and len(p["mentions"]) > best_n:
+            best, best_n = p["name"], len(p["mentions"])
+    return best
 
 
 def _dedupe(targets: list[dict]) -> list[dict]:
