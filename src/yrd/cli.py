@@ -109,5 +109,7 @@ def eval_command(gold: str, corpus: str | None, as_json: bool) -> None:
         click.echo(f"yrd: {err}", err=True)
 
 
+from . import cli_store  # noqa: E402,F401 - registers the knowledge-base commands on `main`
+
 if __name__ == "__main__":
     main()

@@ -28,6 +28,14 @@ class Failure:
         return f"{self.where}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Known:
+    """An input whose exact bytes are already stored: nothing to do."""
+
+    id: str
+    where: str
+
+
 @dataclass
 class Stats:
     read: int = 0
@@ -45,8 +53,9 @@ def extractors() -> list[Extractor]:
 
 
 def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats | None = None,
-        steps: list[Extractor] | None = None) -> Iterator[Document | Failure]:
-    """Read, clean and extract every article under ``paths``."""
+        steps: list[Extractor] | None = None, known: set[str] | frozenset[str] = frozenset()
+        ) -> Iterator[Document | Failure | Known]:
+    """Read, clean and extract every article under ``paths`` (articles whose id is in ``known`` are not redone)."""
     stats = stats if stats is not None else Stats()
     steps = extractors() if steps is None else steps
     for item in read_all(paths, options):
@@ -54,6 +63,9 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
         if isinstance(item, InputError):
             stats.failed["read: " + _reason_kind(item.reason)] += 1
             yield Failure(item.where, "read", item.reason)
+            continue
+        if known and item.id in known:
+            yield Known(item.id, item.path or item.url or "<input>")
             continue
         try:
             doc = clean(item)

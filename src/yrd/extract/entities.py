@@ -120,6 +120,7 @@ _BOUNDARY = re.compile(
     # a measure word after a number (3家, 10个, 2025年) ends a name too; 国家 and 个人 do not
     r"|(?<=[0-9一二三四五六七八九十两几多余数百千万])[个家所座条批项年月日]$"
 )
+_GENERIC_INFRA = re.compile(r"的|内|首条|首座|一条|多条|地区|区域|全国|国家|^长三角$|^长江$|沿线|沿江|沿海|城市")
 _INFRA_SUFFIX = ("铁路", "高铁", "城际", "高速公路", "高速", "大桥", "隧道", "机场", "运河", "水电站")
 _GENERIC_PREFIX = {"跨国", "境外", "国内", "国外", "外资", "民营", "国有", "相关", "航空", "科技", "物流", "保险", "投资", "上市",
                    "龙头", "平台", "互联网", "夜间", "城际", "普速", "省份", "沿海", "当地", "各地", "地方", "有关"}
@@ -275,8 +276,8 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
             start, name = _start_at_place(text, start, m.end(), place_spans)
             prefix = name[: len(name) - len(suffix)]
             has_place = any(start <= a < m.end() for a, _ in place_spans)
-            if suffix in _INFRA_SUFFIX and not has_place:
-                continue  # 夜间高铁, 城际铁路: a kind of thing, not a named project
+            if suffix in _INFRA_SUFFIX and (not has_place or len(prefix) > 10 or _GENERIC_INFRA.search(prefix)):
+                continue  # 夜间高铁, 长三角地区铁路, 示范区内首条高速铁路: a kind of thing, not a named project
             if suffix == "政府" and not has_place:
                 continue  # 适时投放政府 …: a government is named by its place
         kind = _ORG_KIND.get(suffix) or _ORG_KIND.get(re.sub(r"\(.*", "", suffix), "other")

@@ -1,0 +1,71 @@
+"""Open a knowledge base by SQLAlchemy URL and bring its schema up to date (Alembic)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+from ..errors import YrdError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def default_url() -> str:
+    """``$YRD_DB``, else a SQLite file in the user's data directory (``$XDG_DATA_HOME/yrd/yrd.db``)."""
+    if os.environ.get("YRD_DB"):
+        return os.environ["YRD_DB"]
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "yrd"
+    return f"sqlite:///{base / 'yrd.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain paths and driver-less PostgreSQL URLs (``postgresql://…`` uses psycopg 3)."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if str(path) not in ("", ":memory:"):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise YrdError(f"{path.parent}: cannot create the store's directory ({exc.strerror})") from None
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
+        raise YrdError(f"{url}: cannot open this database URL ({exc})") from None
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest migration (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as exc:  # noqa: BLE001 - connection refused, permissions …
+        msg = str(exc).splitlines()[0]
+        raise YrdError(f"{engine.url.render_as_string(hide_password=True)}: cannot open the knowledge base ({msg})") from None

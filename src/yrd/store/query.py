@@ -1,0 +1,392 @@
+"""Read the knowledge base: filtered documents, search, entity pages, projects, targets, the network, stats.
+
+Every list counts each article once: duplicates (``duplicate_of``) and old
+versions are left out unless asked for, and appear as corroboration (the
+number of copies) of their canonical document.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Float, String, and_, column, exists, func, or_, select, text as sql_text
+from sqlalchemy.engine import Connection
+
+from ..errors import YrdError
+from ..search.terms import normalise_query, query_phrases
+from .schema import documents, entities, facts, links, search_terms
+
+EVENT_TYPES = ("meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch")
+FACT_KINDS = ("place", "person", "organization", "amount", "target", "event", "relation")
+
+
+@dataclass
+class Filters:
+    place: str | None = None  # adcode: a city or province includes its districts and counties
+    date_from: date | None = None
+    date_to: date | None = None
+    event_type: str | None = None
+    kind: str | None = None
+    publisher: str | None = None
+    include_duplicates: bool = False
+
+    def validate(self) -> "Filters":
+        if self.place and not re.fullmatch(r"\d{6}", self.place):
+            raise YrdError(f"place {self.place!r}: expected a 6-digit adcode such as 330421 (嘉善县)")
+        if self.event_type and self.event_type not in EVENT_TYPES:
+            raise YrdError(f"event type {self.event_type!r}: expected one of {', '.join(EVENT_TYPES)}")
+        if self.kind and self.kind not in FACT_KINDS:
+            raise YrdError(f"fact kind {self.kind!r}: expected one of {', '.join(FACT_KINDS)}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise YrdError(f"date range {self.date_from}..{self.date_to} is empty: --from is after --to")
+        return self
+
+
+def place_prefix(code: str) -> str:
+    """330000 -> 33, 330400 -> 3304, 330421 -> 330421: the codes of a unit and everything inside it."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def where(f: Filters):
+    """SQL conditions on ``documents`` for these filters."""
+    cond = [documents.c.is_current.is_(True)]
+    if not f.include_duplicates:
+        cond.append(documents.c.duplicate_of.is_(None))
+    if f.date_from:
+        cond.append(documents.c.published_date >= f.date_from)
+    if f.date_to:
+        cond.append(documents.c.published_date <= f.date_to)
+    if f.publisher:
+        cond.append(documents.c.publisher == f.publisher)
+    # an alias, so the EXISTS never correlates with a ``facts`` of the outer query (projects, targets)
+    fx = facts.alias("fx_filter")
+    if f.place:
+        prefix = place_prefix(f.place)
+        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == "place",
+                                        fx.c.code.like(prefix + "%"))).correlate(documents))
+    if f.event_type:
+        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == "event",
+                                        fx.c.event_type == f.event_type)).correlate(documents))
+    if f.kind:
+        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == f.kind)).correlate(documents))
+    return and_(*cond)
+
+
+def copies(conn: Connection, ids: list[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    rows = conn.execute(select(documents.c.duplicate_of, func.count()).where(documents.c.duplicate_of.in_(ids))
+                        .group_by(documents.c.duplicate_of))
+    return {r[0]: r[1] for r in rows}
+
+
+def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+    cond = where(f)
+    total = conn.scalar(select(func.count()).select_from(documents).where(cond))
+    rows = conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
+                               documents.c.source_url, documents.c.duplicate_of)
+                        .where(cond).order_by(documents.c.published_date.desc().nulls_last(), documents.c.id)
+                        .limit(limit).offset(offset)).all()
+    n = copies(conn, [r.id for r in rows])
+    return total, [{"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
+                    "url": r.source_url, "duplicate_of": r.duplicate_of, "copies": n.get(r.id, 0)} for r in rows]
+
+
+def get_document(conn: Connection, doc_id: str) -> dict | None:
+    row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+    if row is None:
+        return None
+    sheet = json.loads(row.factsheet)
+    sheet["duplicate_of"] = row.duplicate_of
+    sheet["version"] = row.version
+    sheet["is_current"] = row.is_current
+    sheet["copies"] = [r[0] for r in conn.execute(select(documents.c.id).where(documents.c.duplicate_of == doc_id))]
+    return sheet
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+def search(conn: Connection, query: str, f: Filters, limit: int = 20, offset: int = 0) -> tuple[int, list[dict]]:
+    """Ranked hits with highlighted snippets; recall equals substring search for queries of 2+ characters."""
+    phrases = query_phrases(query)
+    if not phrases:
+        raise YrdError(f"query {query!r} has no searchable characters")
+    cond = where(f)
+    single = [p for p in phrases if len(p) == 1 and len(p[0]) == 1]  # one Han character: not a bigram
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        fts_q = " AND ".join('"' + " ".join(p) + '"' for p in phrases if p not in single) or None
+        base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
+                      documents.c.text, documents.c.source_url)
+        if fts_q:
+            ranked = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
+                              "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q"
+                              ).bindparams(q=fts_q).columns(column("doc_id", String), column("score", Float)).subquery()
+            base = base.add_columns((-ranked.c.score).label("score")).join(ranked, ranked.c.doc_id == documents.c.id)
+        else:
+            base = base.add_columns(func.length(documents.c.text).label("score"))
+    else:
+        from sqlalchemy import literal_column
+
+        tsq = None
+        for p in phrases:
+            if p in single:
+                continue
+            q = func.phraseto_tsquery("simple", " ".join(p))
+            tsq = q if tsq is None else tsq.op("&&")(q)
+        base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
+                      documents.c.text, documents.c.source_url)
+        if tsq is not None:
+            tsv = literal_column("search_terms.tsv")
+            base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
+                search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
+        else:
+            base = base.add_columns(func.length(documents.c.text).label("score"))
+    q = normalise_query(query)
+    for p in single:
+        base = base.where(or_(documents.c.text.contains(p[0]), documents.c.title.contains(p[0])))
+    base = base.where(cond)
+    total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    rows = conn.execute(base.order_by(sql_text("score DESC"), documents.c.id).limit(limit).offset(offset)).all()
+    terms = [part for part in q.split() if part]
+    hits = []
+    for r in rows:
+        hits.append({"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
+                     "url": r.source_url, "score": round(float(r.score or 0), 4), "snippet": snippet(r.text, terms)})
+    return total, hits
+
+
+def snippet(text: str, terms: list[str], width: int = 60) -> str:
+    """The text around the first hit, each hit wrapped in 【】 (the API and dashboard escape and style it)."""
+    positions = [text.find(t) for t in terms if t and text.find(t) >= 0]
+    if not positions:
+        return text[:width * 2].replace("\n", " ")
+    start = max(0, min(positions) - width // 2)
+    piece = text[start:start + width * 2].replace("\n", " ")
+    for t in sorted(set(terms), key=len, reverse=True):
+        piece = piece.replace(t, f"【{t}】")
+    return ("…" if start else "") + piece + ("…" if start + width * 2 < len(text) else "")
+
+
+# --- entities, projects, targets, network ---------------------------------------------------------------
+
+
+def _evidence(conn: Connection, fact_rows) -> list[dict]:
+    """Each fact with its source document (title, publisher, date) and its span."""
+    ids = {r.doc_id for r in fact_rows}
+    docs = {r.id: r for r in conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher,
+                                                 documents.c.published_at, documents.c.source_url)
+                                          .where(documents.c.id.in_(ids)))}
+    n = copies(conn, list(ids))
+    out = []
+    for r in fact_rows:
+        d = docs.get(r.doc_id)
+        out.append({"fact": json.loads(r.data), "kind": r.kind,
+                    "source": {"id": r.doc_id, "title": d.title if d else None, "publisher": d.publisher if d else None,
+                               "published_at": d.published_at if d else None, "url": d.source_url if d else None,
+                               "copies": n.get(r.doc_id, 0)},
+                    "span": {"start": r.start, "end": r.end, "text": r.text}})
+    return out
+
+
+def find_entity(conn: Connection, ref: str) -> dict | None:
+    """An entity by id (``e:12``), adcode, or name (canonical or an alias seen)."""
+    q = select(entities)
+    if ref.startswith("e:") and ref[2:].isdigit():
+        row = conn.execute(q.where(entities.c.id == int(ref[2:]))).first()
+    elif re.fullmatch(r"\d{6}", ref):
+        row = conn.execute(q.where(and_(entities.c.kind == "place", entities.c.code == ref))).first()
+    else:
+        from .write import org_key
+
+        row = conn.execute(q.where(or_(entities.c.name == ref, entities.c.key == ref, entities.c.key == org_key(ref)))
+                           .order_by(entities.c.kind)).first()
+        if row is None:
+            row = conn.execute(q.where(entities.c.aliases.contains(json.dumps(ref, ensure_ascii=False)))).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int = 200) -> dict | None:
+    """Everything known about one entity: its mentions, the facts that involve it, each with its sources."""
+    ent = find_entity(conn, ref)
+    if ent is None:
+        return None
+    f = f or Filters()
+    cond = where(f)
+    mention_docs = select(facts.c.doc_id).where(facts.c.entity_id == ent["id"])
+    docs = conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at)
+                        .where(and_(cond, documents.c.id.in_(mention_docs)))
+                        .order_by(documents.c.published_date.desc().nulls_last()).limit(limit)).all()
+    linked = conn.execute(select(facts, links.c.role).join(links, links.c.fact_id == facts.c.id)
+                          .join(documents, documents.c.id == facts.c.doc_id)
+                          .where(and_(links.c.entity_id == ent["id"], cond)).order_by(facts.c.date.desc().nulls_last())
+                          .limit(limit)).all()
+    ent["aliases"] = json.loads(ent["aliases"])
+    if ent["kind"] == "person":
+        ent["roles"] = [{"title": json.loads(r.data).get("title"), "date": json.loads(r.data).get("date"), "doc_id": r.doc_id}
+                        for r in conn.execute(select(facts.c.data, facts.c.doc_id).where(facts.c.entity_id == ent["id"])
+                                              .distinct())]
+    ent["documents"] = [{"id": d.id, "title": d.title, "source": d.publisher, "published_at": d.published_at}
+                        for d in docs]
+    ent["facts"] = [{**e, "role": r.role} for e, r in zip(_evidence(conn, linked), linked)]
+    ent["mentions"] = conn.scalar(select(func.count()).select_from(facts).join(documents, documents.c.id == facts.c.doc_id)
+                                  .where(and_(facts.c.entity_id == ent["id"], cond)))
+    return ent
+
+
+STAGES = ("approval", "signing", "groundbreaking", "completion", "launch", "unveiling", "release", "meeting")
+_STAGE_RANK = {s: i for i, s in enumerate(("approval", "signing", "groundbreaking", "completion", "launch"))}
+
+
+def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
+    """The project library: each project with its places, investment amounts (every revision) and stages."""
+    cond = where(f)
+    proj = select(entities.c.id).where(entities.c.kind == "project")
+    in_docs = select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id).where(
+        and_(facts.c.entity_id.in_(proj), cond))
+    ids = [r[0] for r in conn.execute(select(entities.c.id).where(entities.c.id.in_(in_docs)).order_by(entities.c.name))]
+    total = len(ids)
+    out = []
+    for eid in ids[offset:offset + limit]:
+        ent = conn.execute(select(entities).where(entities.c.id == eid)).first()
+        rows = conn.execute(select(facts, links.c.role).join(links, links.c.fact_id == facts.c.id)
+                            .join(documents, documents.c.id == facts.c.doc_id)
+                            .where(and_(links.c.entity_id == eid, links.c.role.in_(("stage", "investment")), cond))).all()
+        ev = _evidence(conn, rows)
+        stages = sorted(({"stage": e["fact"]["type"], "date": e["fact"].get("date"), "source": e["source"],
+                          "span": e["span"]} for e, r in zip(ev, rows) if r.role == "stage"),
+                        key=lambda s: (s["date"] or "", s["stage"]))
+        money = sorted(({"value": e["fact"]["value"], "unit": e["fact"]["unit"], "approx": e["fact"].get("approx"),
+                         "source": e["source"], "span": e["span"]} for e, r in zip(ev, rows) if r.role == "investment"),
+                       key=lambda a: a["source"]["published_at"] or "")
+        doc_ids = select(facts.c.doc_id).where(facts.c.entity_id == eid)
+        places = [{"name": r.label, "adcode": r.code} for r in conn.execute(
+            select(facts.c.label, facts.c.code).where(and_(facts.c.kind == "place", facts.c.doc_id.in_(doc_ids),
+                                                           facts.c.code.is_not(None))).group_by(facts.c.label, facts.c.code)
+            .order_by(func.count().desc()).limit(5))]
+        current = max((s for s in stages if s["stage"] in _STAGE_RANK), key=lambda s: _STAGE_RANK[s["stage"]], default=None)
+        out.append({"id": eid, "name": ent.name, "aliases": json.loads(ent.aliases), "places": places,
+                    "stage": current["stage"] if current else None, "stage_date": current["date"] if current else None,
+                    "investment": money[-1] if money else None, "investments": money, "stages": stages})
+    return total, out
+
+
+def targets(conn: Connection, f: Filters, due: int | None = None, status: str | None = None, today: date | None = None,
+            limit: int = 200, offset: int = 0) -> tuple[int, list[dict]]:
+    """The target tracker: each target with the later statements that report on it, and a status."""
+    today = today or date.today()
+    cond = where(f)
+    q = (select(facts).join(documents, documents.c.id == facts.c.doc_id).where(and_(facts.c.kind == "target", cond))
+         .order_by(facts.c.date, facts.c.label))
+    if due:
+        q = q.where(facts.c.date == str(due))
+    rows = conn.execute(q).all()
+    ev = _evidence(conn, rows)
+    out = []
+    for e, r in zip(ev, rows):
+        t = e["fact"]
+        reports = _reports(conn, t, e["source"]["published_at"])
+        st = _status(t, reports, today)
+        if status and st != status:
+            continue
+        out.append({"fact_id": r.id, "deadline": t["deadline"], "metric": t["metric"], "value": t["value"],
+                    "unit": t["unit"], "approx": t["approx"], "subject": t.get("subject"), "source": e["source"],
+                    "span": e["span"], "status": st, "latest_report": reports[-1] if reports else None,
+                    "reports": reports})
+    return len(out), out[offset:offset + limit]
+
+
+def _reports(conn: Connection, target: dict, since: str | None) -> list[dict]:
+    """Later amounts stated about the same metric (same unit) in articles published after the target's."""
+    metric = target["metric"]
+    if target.get("value") is None or len(metric) < 4:
+        return []
+    rows = conn.execute(select(facts.c.doc_id, facts.c.data, facts.c.start, facts.c.end, facts.c.text,
+                               documents.c.published_at, documents.c.title, documents.c.text.label("doc_text"))
+                        .join(documents, documents.c.id == facts.c.doc_id)
+                        .where(and_(facts.c.kind == "amount", facts.c.unit == target["unit"],
+                                    documents.c.duplicate_of.is_(None), documents.c.is_current.is_(True),
+                                    documents.c.published_at > (since or ""),
+                                    documents.c.text.contains(metric)))
+                        .order_by(documents.c.published_at)).all()
+    out = []
+    for r in rows:
+        window = r.doc_text[max(0, r.start - 30):r.start]
+        if metric in window:
+            a = json.loads(r.data)
+            out.append({"value": a["value"], "unit": a["unit"], "approx": a.get("approx"), "published_at": r.published_at,
+                        "source": {"id": r.doc_id, "title": r.title}, "span": {"start": r.start, "end": r.end, "text": r.text}})
+    return out
+
+
+def _status(target: dict, reports: list[dict], today: date) -> str:
+    deadline = target.get("deadline")
+    if target.get("value") is not None and reports:
+        latest = reports[-1]["value"]
+        goal = target["value"]
+        if (target.get("approx") == "under" and latest <= goal) or (target.get("approx") != "under" and latest >= goal):
+            return "achieved"
+    if deadline and today.year > int(deadline):
+        return "overdue"
+    return "reported" if reports else "open"
+
+
+def network(conn: Connection, f: Filters, relation_type: str | None = None, limit: int = 500) -> dict:
+    """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents."""
+    cond = where(f)
+    q = (select(facts.c.id, facts.c.event_type, facts.c.data, facts.c.doc_id, documents.c.published_at)
+         .join(documents, documents.c.id == facts.c.doc_id).where(and_(facts.c.kind == "relation", cond)))
+    if relation_type:
+        q = q.where(facts.c.event_type == relation_type)
+    rows = conn.execute(q).all()
+    party_ids: dict[int, list[tuple[int, str]]] = {}
+    for fid, eid, name in conn.execute(select(links.c.fact_id, links.c.entity_id, entities.c.name)
+                                       .join(entities, entities.c.id == links.c.entity_id).where(
+            and_(links.c.role == "party", links.c.fact_id.in_([r.id for r in rows])))):
+        party_ids.setdefault(fid, []).append((eid, name))
+    edges: dict[tuple[int, int, str], dict] = {}
+    node_ids: set[int] = set()
+    for r in rows:
+        data = json.loads(r.data)
+        order = {name: i for i, name in enumerate(data.get("parties", []))}
+        ids = [eid for eid, name in sorted(party_ids.get(r.id, []), key=lambda p: order.get(p[1], 99))]
+        pairs = [(ids[0], x) for x in ids[1:]] if r.event_type in ("membership", "connects") else \
+            [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        for a, b in pairs:
+            a, b = min(a, b), max(a, b)
+            e = edges.setdefault((a, b, r.event_type), {"source": a, "target": b, "type": r.event_type, "count": 0,
+                                                        "topics": [], "documents": [], "last_date": None})
+            if data.get("topic") and data["topic"] not in e["topics"]:
+                e["topics"].append(data["topic"])
+            if r.doc_id not in e["documents"]:
+                e["documents"].append(r.doc_id)
+                e["count"] = len(e["documents"])  # articles that state it, not sentences
+            e["last_date"] = max(filter(None, [e["last_date"], r.published_at]), default=None)
+            node_ids.update((a, b))
+    nodes = [{"id": n.id, "name": n.name, "kind": n.kind, "subkind": n.subkind, "code": n.code, "lat": n.lat,
+              "lon": n.lon} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
+    ranked = sorted(edges.values(), key=lambda e: -e["count"])[:limit]
+    return {"nodes": nodes, "edges": ranked}
+
+
+def stats(conn: Connection) -> dict:
+    canonical = and_(documents.c.is_current.is_(True), documents.c.duplicate_of.is_(None))
+    return {
+        "documents": conn.scalar(select(func.count()).select_from(documents).where(canonical)),
+        "duplicates": conn.scalar(select(func.count()).select_from(documents).where(documents.c.duplicate_of.is_not(None))),
+        "old_versions": conn.scalar(select(func.count()).select_from(documents).where(documents.c.is_current.is_(False))),
+        "facts": {k: v for k, v in conn.execute(select(facts.c.kind, func.count()).group_by(facts.c.kind))},
+        "entities": {k: v for k, v in conn.execute(select(entities.c.kind, func.count()).group_by(entities.c.kind))},
+        "date_range": list(conn.execute(select(func.min(documents.c.published_date), func.max(documents.c.published_date))
+                                        .where(canonical)).first()),
+        "publishers": [{"publisher": p, "documents": n} for p, n in conn.execute(
+            select(documents.c.publisher, func.count()).where(canonical).group_by(documents.c.publisher)
+            .order_by(func.count().desc()).limit(20))],
+    }
