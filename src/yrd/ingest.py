@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from itertools import islice
 
 from sqlalchemy import insert, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import InputError
 from .pipeline import Failure, Known, run
@@ -110,15 +111,33 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
     engine.dispose()  # no pooled connection crosses into the forked workers
     batch: list[Prepared] = []
 
+    def add(r):
+        summary.new += r.new
+        summary.unchanged += r.unchanged
+        summary.duplicates += r.duplicates
+        summary.versions += r.versions
+
     def flush():
-        if batch:
+        if not batch:
+            return
+        try:
             with engine.begin() as conn:
-                r = write_batch(conn, batch)
-            summary.new += r.new
-            summary.unchanged += r.unchanged
-            summary.duplicates += r.duplicates
-            summary.versions += r.versions
-            batch.clear()
+                add(write_batch(conn, batch))
+        except SQLAlchemyError:
+            # one document the database refuses must not cost the batch: store them one by one
+            for item in batch:
+                try:
+                    with engine.begin() as conn:
+                        add(write_batch(conn, [item]))
+                except SQLAlchemyError as exc:
+                    where = item.doc.source.path or item.doc.source.url or item.doc.id
+                    reason = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:160]
+                    failure = Failure(where, "store", f"the database refused it ({reason}); please report this input")
+                    summary.failed["store: refused"] += 1
+                    summary.failures.append(failure)
+                    if on_failure:
+                        on_failure(failure)
+        batch.clear()
 
     for target, items in _results(paths, workers, max_bytes):
         summary.inputs += 1

@@ -185,7 +185,7 @@ def find_people(text: str) -> list[dict]:
         if n < 2:
             continue
         name = text[start:start + n]
-        if name in _NOT_NAMES or name[:2] in _NOT_NAMES:
+        if name in _NOT_NAMES or name[:2] in _NOT_NAMES or (not foreign and _is_institution(name)):
             continue
         title = _trim_title(chain)
         entry = people.setdefault(name, {"name": name, "title": title, "mentions": []})
@@ -203,7 +203,7 @@ def find_people(text: str) -> list[dict]:
         pos = max(pos, nxt)
     for m in _NAME_THEN_TITLE.finditer(text):
         name = m.group("name")
-        if name[:2] in _NOT_NAME_STARTS or name[0] not in _SURNAMES:
+        if name[:2] in _NOT_NAME_STARTS or name[0] not in _SURNAMES or _is_institution(name):
             continue
         entry = people.setdefault(name, {"name": name, "title": m.group("title"), "mentions": []})
         entry["title"] = entry["title"] or m.group("title")
@@ -220,6 +220,14 @@ def find_people(text: str) -> list[dict]:
         for occ in re.finditer(re.escape(name), text):
             entry["mentions"].append(_span(text, occ.start(), occ.end()))
     return [p for p in people.values() if p["mentions"]]
+
+
+_INSTITUTION_END = set("院部委局会厅处办省市区县镇村港站所司队组团社馆台网报")
+
+
+def _is_institution(name: str) -> bool:
+    """国务院, 党中央: institutions that a title pattern can mistake for a name."""
+    return name[-1] in _INSTITUTION_END or name in _known_organizations()
 
 
 def _is_place_word(word: str) -> bool:

@@ -18,15 +18,16 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def tokens(text: str) -> list[str]:
+    """Overlapping bigrams of every run of Han characters and of every run of letters and digits (lowercase),
+    so any substring of two or more characters is a phrase of consecutive terms (G60 is found in AG600M too,
+    as plain substring search would)."""
     out: list[str] = []
     for run in _TOKEN.findall(text):
-        if _HAN.match(run):
-            if len(run) == 1:
-                out.append(run)
-            else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        run = run.lower()
+        if len(run) == 1:
+            out.append(run)
         else:
-            out.append(run.lower())
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -42,11 +43,16 @@ def normalise_query(query: str) -> str:
     return q
 
 
-def query_phrases(query: str) -> list[list[str]]:
-    """One phrase (list of terms) per whitespace-separated part of the query; all must match."""
+def query_phrases(query: str) -> list[tuple[str, list[str]]]:
+    """(part, phrase terms) per whitespace-separated part of the query; all parts must match.
+
+    A part with a one-character run (``沪``, ``A股``) has no exact bigram phrase: its terms are ``[]`` and the
+    caller matches the part as a plain substring instead.
+    """
     out = []
     for part in normalise_query(query).split():
-        terms = tokens(part)
-        if terms:
-            out.append(terms)
+        runs = _TOKEN.findall(part)
+        if not runs:
+            continue
+        out.append((part, [] if any(len(r) == 1 for r in runs) else tokens(part)))
     return out

@@ -115,44 +115,37 @@ def get_document(conn: Connection, doc_id: str) -> dict | None:
 
 def search(conn: Connection, query: str, f: Filters, limit: int = 20, offset: int = 0) -> tuple[int, list[dict]]:
     """Ranked hits with highlighted snippets; recall equals substring search for queries of 2+ characters."""
-    phrases = query_phrases(query)
-    if not phrases:
+    parts = query_phrases(query)
+    if not parts:
         raise YrdError(f"query {query!r} has no searchable characters")
     cond = where(f)
-    single = [p for p in phrases if len(p) == 1 and len(p[0]) == 1]  # one Han character: not a bigram
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        fts_q = " AND ".join('"' + " ".join(p) + '"' for p in phrases if p not in single) or None
-        base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
-                      documents.c.text, documents.c.source_url)
-        if fts_q:
-            ranked = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
-                              "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q"
-                              ).bindparams(q=fts_q).columns(column("doc_id", String), column("score", Float)).subquery()
-            base = base.add_columns((-ranked.c.score).label("score")).join(ranked, ranked.c.doc_id == documents.c.id)
-        else:
-            base = base.add_columns(func.length(documents.c.text).label("score"))
-    else:
+    phrases = [terms for _, terms in parts if terms]
+    plain = [part for part, terms in parts if not terms]  # one-character runs: substring match
+    base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
+                  documents.c.text, documents.c.source_url)
+    if phrases and conn.dialect.name == "sqlite":
+        fts_q = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
+        ranked = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
+                          "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q"
+                          ).bindparams(q=fts_q).columns(column("doc_id", String), column("score", Float)).subquery()
+        base = base.add_columns((-ranked.c.score).label("score")).join(ranked, ranked.c.doc_id == documents.c.id)
+    elif phrases:
         from sqlalchemy import literal_column
 
-        tsq = None
-        for p in phrases:
-            if p in single:
-                continue
-            q = func.phraseto_tsquery("simple", " ".join(p))
-            tsq = q if tsq is None else tsq.op("&&")(q)
-        base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
-                      documents.c.text, documents.c.source_url)
-        if tsq is not None:
-            tsv = literal_column("search_terms.tsv")
-            base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
-                search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
-        else:
-            base = base.add_columns(func.length(documents.c.text).label("score"))
-    q = normalise_query(query)
-    for p in single:
-        base = base.where(or_(documents.c.text.contains(p[0]), documents.c.title.contains(p[0])))
+        # PostgreSQL clamps tsvector positions at 16383, so phrases in long texts cannot be trusted: the index
+        # finds documents with every bigram, and the exact substring confirms (same recall, still indexed)
+        tsq = func.plainto_tsquery("simple", " ".join(t for p in phrases for t in p))
+        tsv = literal_column("search_terms.tsv")
+        base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
+            search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
+        plain = [part for part, _ in parts]
+    else:
+        base = base.add_columns((func.length(documents.c.text) * 0).label("score"))
+    for part in plain:
+        base = base.where(or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
+                              documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")))
     base = base.where(cond)
+    q = normalise_query(query)
     total = conn.scalar(select(func.count()).select_from(base.subquery()))
     rows = conn.execute(base.order_by(sql_text("score DESC"), documents.c.id).limit(limit).offset(offset)).all()
     terms = [part for part in q.split() if part]
@@ -163,15 +156,20 @@ def search(conn: Connection, query: str, f: Filters, limit: int = 20, offset: in
     return total, hits
 
 
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def snippet(text: str, terms: list[str], width: int = 60) -> str:
     """The text around the first hit, each hit wrapped in 【】 (the API and dashboard escape and style it)."""
-    positions = [text.find(t) for t in terms if t and text.find(t) >= 0]
+    lower = text.lower()
+    positions = [lower.find(t.lower()) for t in terms if t and lower.find(t.lower()) >= 0]
     if not positions:
         return text[:width * 2].replace("\n", " ")
     start = max(0, min(positions) - width // 2)
     piece = text[start:start + width * 2].replace("\n", " ")
     for t in sorted(set(terms), key=len, reverse=True):
-        piece = piece.replace(t, f"【{t}】")
+        piece = re.sub(re.escape(t), lambda m: f"【{m.group()}】", piece, flags=re.I)
     return ("…" if start else "") + piece + ("…" if start + width * 2 < len(text) else "")
 
 

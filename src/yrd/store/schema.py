@@ -68,7 +68,7 @@ entities = Table(
     Column("kind", String(16), nullable=False),  # place, organization, person, project
     Column("key", String(300), nullable=False),  # adcode, or the normalised name
     Column("name", String(300), nullable=False),
-    Column("subkind", String(24)),  # place level, organisation kind, person's latest title
+    Column("subkind", String(200)),  # place level, organisation kind, person's latest title
     Column("code", String(16)),
     Column("parent", String(16)),
     Column("lat", Float),

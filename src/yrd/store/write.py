@@ -177,7 +177,15 @@ _ENTITIES = select(entities.c.id, entities.c.kind, entities.c.key, entities.c.na
     entities.c.key.in_(bindparam("keys", expanding=True)))
 
 
+def _fit(value, table, column):
+    """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
+    length = getattr(table.c[column].type, "length", None)
+    return value[:length] if isinstance(value, str) and length else value
+
+
 def _entity(conn: Connection, cache: dict, kind: str, key: str, name: str, **attrs) -> int:
+    key, name = _fit(key, entities, "key"), _fit(name, entities, "name")
+    attrs = {k: _fit(v, entities, k) for k, v in attrs.items()}
     ck = (kind, key)
     if isinstance(cache.get(ck), int):
         return cache[ck]
@@ -247,6 +255,8 @@ def _insert_facts(conn: Connection, doc: Document) -> None:
     for row in rows:
         row["data"] = json.dumps(row["data"], ensure_ascii=False)
         row["doc_id"] = doc.id
+        for k in ("label", "code", "event_type", "date", "unit"):
+            row[k] = _fit(row.get(k), facts, k)
         for k in keys:
             row.setdefault(k, None)
     fact_ids = list(conn.scalars(insert(facts).returning(facts.c.id, sort_by_parameter_order=True), rows))

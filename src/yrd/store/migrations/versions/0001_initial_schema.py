@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('key', sa.String(length=300), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('subkind', sa.String(length=24), nullable=True),
+    sa.Column('subkind', sa.String(length=200), nullable=True),
     sa.Column('code', sa.String(length=16), nullable=True),
     sa.Column('parent', sa.String(length=16), nullable=True),
     sa.Column('lat', sa.Float(), nullable=True),
