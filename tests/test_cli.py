@@ -36,7 +36,7 @@ def test_every_command_has_help_with_an_example(path):
 
 
 def test_extract_prints_the_factsheet_contract():
-    result = subprocess.run([sys.executable, "-m", "yrd.cli", "extract", str(SHAPES / "hexo_feed.md"),
+    result = subprocess.run([sys.executable, "-m", "yrd", "extract", str(SHAPES / "hexo_feed.md"),
                              str(SHAPES / "traditional_pinyin.txt")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     sheets = [json.loads(line) for line in result.stdout.splitlines()]

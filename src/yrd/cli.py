@@ -111,5 +111,7 @@ def eval_command(gold: str, corpus: str | None, as_json: bool) -> None:
 
 from . import cli_store  # noqa: E402,F401 - registers the knowledge-base commands on `main`
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # python -m yrd.cli: run the registered group of the imported module
+    from yrd.cli import main as _main
+
+    _main()

@@ -108,7 +108,7 @@ def test_unreadable_entries(tmp_path):
 
 
 def test_cli_reports_one_line_per_bad_input_and_exit_status_1(bad_dir):
-    proc = subprocess.run([sys.executable, "-m", "yrd.cli", "extract", str(bad_dir)],
+    proc = subprocess.run([sys.executable, "-m", "yrd", "extract", str(bad_dir)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     sheets = [json.loads(line) for line in proc.stdout.splitlines()]
