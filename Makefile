@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install bench clean-venv
+.PHONY: demo test install bench browser clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +15,29 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## make demo: read the project's own sample articles and print their fact sheets
-demo: $(STAMP)
-	$(BIN)/yrd extract samples/articles/ --pretty
+## the end-to-end tests drive Debian's Chromium (Playwright's own browser download is not used)
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	else \
+	  echo "The end-to-end tests need Debian's chromium and a CJK font: sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
+	fi
 
-## make test: the whole test suite (corpus checks skip where ../shared is absent)
-test: $(STAMP)
+## make demo: ingest the sample articles into the embedded default store and serve the dashboard
+demo: $(STAMP)
+	$(BIN)/yrd ingest samples/articles
+	$(BIN)/yrd stats
+	$(BIN)/yrd serve --port $${PORT:-8000}
+
+## make test: the whole test suite (corpus checks skip where ../shared is absent; PostgreSQL must answer)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
-## make bench: throughput of reading + cleaning over ../shared/corpus, next to trafilatura
+## make bench: throughput, memory and latency figures (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clean.py
+	$(BIN)/python bench/bench_extract.py
 
 clean-venv:
 	rm -rf $(VENV)

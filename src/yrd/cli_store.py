@@ -366,3 +366,29 @@ def export(db, fmt, table, output, place, date_from, date_to, event_type, kind, 
         except YrdError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"yrd: exported {n} record(s)" + (f" to {output}" if output and output != "-" else ""), err=True)
+
+
+@main.command()
+@click.option("--db", envvar="YRD_DB", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for all).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="YRD_TOKEN", help="Allow ingest through the API (upload, URL) with this bearer token.")
+def serve(db, host, port, token):
+    """Serve the dashboard and the REST API (OpenAPI docs at /docs); read-only unless --token is given.
+
+    \b
+    Example:
+      yrd serve --port 8000
+      YRD_TOKEN=s3cret yrd serve --db postgresql://postgres@127.0.0.1:5432/yrd --host 0.0.0.0
+    """
+    import uvicorn
+
+    from .api import create_app
+
+    try:
+        app = create_app(_url(db), token)
+    except YrdError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"yrd: dashboard at http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/ "
+               f"(API docs at /docs){'; ingest enabled with a token' if token else '; read-only'}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

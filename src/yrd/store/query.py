@@ -388,3 +388,59 @@ def stats(conn: Connection) -> dict:
             select(documents.c.publisher, func.count()).where(canonical).group_by(documents.c.publisher)
             .order_by(func.count().desc()).limit(20))],
     }
+
+
+def events(conn: Connection, f: Filters, event_type: str | None = None, limit: int = 100,
+           offset: int = 0) -> tuple[int, list[dict]]:
+    """The timeline: events (newest first) with date, participants, place and their source."""
+    cond = and_(where(f), facts.c.kind == "event")
+    if event_type:
+        cond = and_(cond, facts.c.event_type == event_type)
+    base = select(facts).join(documents, documents.c.id == facts.c.doc_id).where(cond)
+    total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    rows = conn.execute(base.order_by(func.coalesce(facts.c.date, documents.c.published_at).desc(), facts.c.id)
+                        .limit(limit).offset(offset)).all()
+    out = []
+    for e in _evidence(conn, rows):
+        fact = e["fact"]
+        out.append({"type": fact["type"], "date": fact.get("date") or (e["source"]["published_at"] or "")[:10] or None,
+                    "date_stated": fact.get("date") is not None, "participants": fact.get("participants", []),
+                    "place": fact.get("place"), "source": e["source"], "span": e["span"]})
+    return total, out
+
+
+def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 500) -> list[dict]:
+    """Places by activity: the number of (canonical) articles that mention each, with coordinates for the map."""
+    cond = and_(where(f), facts.c.kind == "place")
+    q = (select(entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent, entities.c.lat,
+                entities.c.lon, func.count(func.distinct(facts.c.doc_id)).label("documents"),
+                func.count().label("mentions"))
+         .select_from(facts).join(entities, entities.c.id == facts.c.entity_id)
+         .join(documents, documents.c.id == facts.c.doc_id).where(cond)
+         .group_by(entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent,
+                   entities.c.lat, entities.c.lon)
+         .order_by(func.count(func.distinct(facts.c.doc_id)).desc(), entities.c.name).limit(limit))
+    if level:
+        q = q.where(entities.c.subkind == level)
+    return [{"id": r.id, "name": r.name, "level": r.subkind, "adcode": r.code, "parent": r.parent, "lat": r.lat,
+             "lon": r.lon, "documents": r.documents, "mentions": r.mentions} for r in conn.execute(q)]
+
+
+def organizations(conn: Connection, f: Filters, kind: str | None = None, name: str | None = None, limit: int = 100,
+                  offset: int = 0) -> tuple[int, list[dict]]:
+    """Organisations and projects by the number of articles that mention them."""
+    cond = and_(where(f), facts.c.kind == "organization")
+    q = (select(entities.c.id, entities.c.kind, entities.c.name, entities.c.subkind,
+                func.count(func.distinct(facts.c.doc_id)).label("documents"))
+         .select_from(facts).join(entities, entities.c.id == facts.c.entity_id)
+         .join(documents, documents.c.id == facts.c.doc_id).where(cond)
+         .group_by(entities.c.id, entities.c.kind, entities.c.name, entities.c.subkind))
+    if kind:
+        q = q.where(entities.c.subkind == kind)
+    if name:
+        q = q.where(entities.c.name.contains(normalise_query(name)))
+    total = conn.scalar(select(func.count()).select_from(q.subquery()))
+    rows = conn.execute(q.order_by(func.count(func.distinct(facts.c.doc_id)).desc(), entities.c.name)
+                        .limit(limit).offset(offset))
+    return total, [{"id": r.id, "ref": f"e:{r.id}", "kind": r.kind, "name": r.name, "org_kind": r.subkind,
+                    "documents": r.documents} for r in rows]

@@ -1,0 +1,69 @@
+"""The FastAPI application factory: the JSON API, its OpenAPI docs (offline) and the dashboard."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..store import make_engine, migrate
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(url: str, token: str | None = None) -> FastAPI:
+    """An app serving the store at ``url``; read-only unless ``token`` is given (then ingest needs it)."""
+    engine = make_engine(url)
+    migrate(engine)
+    app = FastAPI(title="yrd — Yangtze River Delta Integration Observatory", version=__version__,
+                  docs_url=None, redoc_url=None,
+                  description="Articles, facts with their evidence, projects, targets and the cooperation network "
+                              "of 长三角一体化. Every fact carries its sources (document, title, publisher, date, span).")
+    app.state.engine, app.state.url, app.state.token = engine, url, token
+
+    from .ingest import router as ingest_router
+    from .routes import router
+
+    app.include_router(router)
+    app.include_router(ingest_router)
+
+    import swagger_ui_bundle
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="yrd API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+
+    @app.get("/", include_in_schema=False)
+    def index():
+        return FileResponse(WEB / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/api/geo/boundaries", include_in_schema=True, summary="Official boundaries of the delta (GeoJSON)")
+    def boundaries():
+        path = WEB / "static" / "geo" / "delta.geojson"
+        if not path.exists():
+            return JSONResponse({"type": "FeatureCollection", "features": []})
+        return FileResponse(path, media_type="application/geo+json")
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        response = await call_next(request)
+        if request.url.path == "/docs":
+            return response  # Swagger UI's page starts itself with an inline script; it shows no article text
+        # nothing from an article may run: no inline scripts, no remote resources
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return app

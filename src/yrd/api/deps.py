@@ -1,0 +1,55 @@
+"""Dependencies every route shares: a connection to the store, the common filters, pagination."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request
+from sqlalchemy.engine import Connection
+
+from ..store.query import EVENT_TYPES, FACT_KINDS, Filters
+
+
+def connection(request: Request) -> Iterator[Connection]:
+    with request.app.state.engine.connect() as conn:
+        yield conn
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        parts = [int(x) for x in value.split("-")]
+        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        raise HTTPException(422, f"{name}={value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def filters(
+    place: Annotated[str | None, Query(pattern=r"^\d{6}$", description="Adcode; a city includes its districts (330400)")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="Published on or after YYYY[-MM[-DD]]")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="Published on or before YYYY[-MM[-DD]]")] = None,
+    event_type: Annotated[str | None, Query(description="One of: " + ", ".join(EVENT_TYPES))] = None,
+    kind: Annotated[str | None, Query(description="Documents with a fact of this kind: " + ", ".join(FACT_KINDS))] = None,
+    publisher: Annotated[str | None, Query(max_length=200)] = None,
+    include_duplicates: bool = False,
+) -> Filters:
+    if event_type and event_type not in EVENT_TYPES:
+        raise HTTPException(422, f"event_type={event_type!r}: expected one of {', '.join(EVENT_TYPES)}")
+    if kind and kind not in FACT_KINDS:
+        raise HTTPException(422, f"kind={kind!r}: expected one of {', '.join(FACT_KINDS)}")
+    f = Filters(place, _date(date_from, "from"), _date(date_to, "to"), event_type, kind, publisher, include_duplicates)
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise HTTPException(422, f"from={date_from} is after to={date_to}")
+    return f
+
+
+class Page:
+    def __init__(self, limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0):
+        self.limit, self.offset = limit, offset
+
+
+Conn = Annotated[Connection, Depends(connection)]
+Filt = Annotated[Filters, Depends(filters)]
+Paging = Annotated[Page, Depends(Page)]

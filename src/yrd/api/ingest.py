@@ -1,0 +1,50 @@
+"""Ingest through the API: only when the server was started with a token, and only with that token."""
+from __future__ import annotations
+
+import hmac
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from ..ingest import ingest
+
+router = APIRouter(prefix="/api/ingest")
+MAX_UPLOAD = 50 * 2**20
+
+
+def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = request.app.state.token
+    if not token:
+        raise HTTPException(403, "this server is read-only: start it with --token to allow ingest")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+class UrlIn(BaseModel):
+    url: str = Field(pattern=r"^https?://", max_length=2000, description="A page or an RSS/Atom feed")
+
+
+def _summary(result) -> dict:
+    return {**result.as_dict(), "errors": [str(f) for f in result.failures[:50]]}
+
+
+@router.post("/url", dependencies=[Depends(require_token)], summary="Fetch and ingest a page or feed by URL")
+def ingest_url(request: Request, body: UrlIn) -> dict:
+    return _summary(ingest([body.url], request.app.state.url))
+
+
+@router.post("/upload", dependencies=[Depends(require_token)], summary="Ingest uploaded files (any supported shape)")
+async def ingest_upload(request: Request, files: Annotated[list[UploadFile], File()]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="yrd-upload-") as tmp:
+        for i, up in enumerate(files):
+            data = await up.read(MAX_UPLOAD + 1)
+            if len(data) > MAX_UPLOAD:
+                raise HTTPException(413, f"{up.filename}: over {MAX_UPLOAD // 2**20} MB")
+            name = Path(up.filename or f"upload-{i}").name or f"upload-{i}"
+            (Path(tmp) / f"{i:03d}-{name}").write_bytes(data)
+        return _summary(ingest([tmp], request.app.state.url))

@@ -1,0 +1,124 @@
+"""JSON endpoints: documents, search, places, organisations, projects, targets, events, relations, stats."""
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from ..errors import YrdError
+from ..store import query as Q
+from .deps import Conn, Filt, Paging
+
+router = APIRouter(prefix="/api")
+
+
+def _page(total: int, items: list, page) -> dict:
+    return {"total": total, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+@router.get("/stats", summary="Counts of documents, duplicates, facts and entities")
+def stats(conn: Conn) -> dict:
+    out = Q.stats(conn)
+    out["date_range"] = [str(d) if d else None for d in out["date_range"]]
+    return out
+
+
+@router.get("/documents", summary="Documents, newest first, filtered and paginated")
+def documents(conn: Conn, f: Filt, page: Paging) -> dict:
+    total, items = Q.list_documents(conn, f, page.limit, page.offset)
+    return _page(total, items, page)
+
+
+@router.get("/documents/{doc_id}", summary="One document: its clean text and every fact with its span")
+def document(conn: Conn, doc_id: str) -> dict:
+    if not re.fullmatch(r"[0-9a-f]{8,40}", doc_id):
+        raise HTTPException(422, f"{doc_id!r} is not a document id (hexadecimal)")
+    sheet = Q.get_document(conn, doc_id)
+    if sheet is None:
+        raise HTTPException(404, f"no document {doc_id}")
+    return sheet
+
+
+def _parts(snippet: str) -> list[dict]:
+    """The snippet split into plain and hit pieces, so a client renders highlights without HTML."""
+    parts = []
+    for piece in re.split(r"(【[^】]*】)", snippet):
+        if piece:
+            hit = piece.startswith("【") and piece.endswith("】")
+            parts.append({"text": piece[1:-1] if hit else piece, "hit": hit})
+    return parts
+
+
+@router.get("/search", summary="Ranked full-text search with highlighted snippets")
+def search(conn: Conn, f: Filt, page: Paging, q: Annotated[str, Query(min_length=1, max_length=200)]) -> dict:
+    try:
+        total, hits = Q.search(conn, q, f, page.limit, page.offset)
+    except YrdError as exc:
+        raise HTTPException(422, str(exc)) from None
+    for h in hits:
+        h["snippet_parts"] = _parts(h["snippet"])
+    return _page(total, hits, page)
+
+
+@router.get("/places", summary="Places by activity (articles that mention them), with coordinates")
+def places(conn: Conn, f: Filt, level: Annotated[str | None, Query(
+        pattern="^(province|city|district|county|town|zone|area|foreign)$")] = None,
+           limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
+    items = Q.places(conn, f, level, limit)
+    return {"total": len(items), "items": items}
+
+
+@router.get("/places/{adcode}", summary="A place's page: its articles and every fact that involves it")
+def place(conn: Conn, f: Filt, adcode: str) -> dict:
+    if not re.fullmatch(r"\d{6}", adcode):
+        raise HTTPException(422, f"{adcode!r} is not an adcode (6 digits, e.g. 330421)")
+    page = Q.entity_page(conn, adcode, f)
+    if page is None:
+        raise HTTPException(404, f"no articles mention a place with adcode {adcode}")
+    return page
+
+
+@router.get("/organizations", summary="Organisations and projects by the number of articles that mention them")
+def organizations(conn: Conn, f: Filt, page: Paging,
+                  kind: Annotated[str | None, Query(max_length=20)] = None,
+                  name: Annotated[str | None, Query(max_length=100)] = None) -> dict:
+    total, items = Q.organizations(conn, f, kind, name, page.limit, page.offset)
+    return _page(total, items, page)
+
+
+@router.get("/entities/{ref}", summary="An entity's page by e:ID, adcode or name (organisation, project, person, place)")
+def entity(conn: Conn, f: Filt, ref: str) -> dict:
+    if not ref or len(ref) > 200:
+        raise HTTPException(422, "ref must be 1 to 200 characters")
+    page = Q.entity_page(conn, ref, f)
+    if page is None:
+        raise HTTPException(404, f"no entity {ref!r}")
+    return page
+
+
+@router.get("/projects", summary="The project library: place, investment (every revision) and stage")
+def projects(conn: Conn, f: Filt, page: Paging) -> dict:
+    total, items = Q.projects(conn, f, page.limit, page.offset)
+    return _page(total, items, page)
+
+
+@router.get("/targets", summary="The target tracker: targets by deadline, latest report and status")
+def targets(conn: Conn, f: Filt, page: Paging, due: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+            status: Annotated[str | None, Query(pattern="^(open|reported|achieved|overdue)$")] = None) -> dict:
+    total, items = Q.targets(conn, f, due=due, status=status, limit=page.limit, offset=page.offset)
+    return _page(total, items, page)
+
+
+@router.get("/events", summary="The timeline: events with date, participants and place")
+def events(conn: Conn, f: Filt, page: Paging, type: Annotated[str | None, Query(  # noqa: A002
+        pattern="^(" + "|".join(Q.EVENT_TYPES) + ")$")] = None) -> dict:
+    total, items = Q.events(conn, f, type, page.limit, page.offset)
+    return _page(total, items, page)
+
+
+@router.get("/relations", summary="The cooperation network: nodes and weighted edges with topics and documents")
+def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A002
+        pattern="^(cooperation|membership|connects)$")] = None,
+              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
+    return Q.network(conn, f, type, limit)

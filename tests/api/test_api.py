@@ -1,0 +1,136 @@
+"""Every endpoint and its error cases, through an in-process client, on SQLite and PostgreSQL."""
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from yrd.api import create_app
+from yrd.ingest import ingest
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
+
+
+@pytest.fixture
+def client(store_url):
+    ingest([str(SAMPLES)], store_url)
+    with TestClient(create_app(store_url)) as c:
+        yield c
+
+
+def _sources_ok(fact_with_source):
+    src = fact_with_source["source"]
+    assert src["id"] and src["title"] and "published_at" in src and "publisher" in src
+    span = fact_with_source["span"]
+    assert span["end"] > span["start"] and span["text"]
+
+
+def test_stats_and_documents(client):
+    stats = client.get("/api/stats").json()
+    assert stats["documents"] == 10 and stats["duplicates"] == 1
+    page = client.get("/api/documents", params={"limit": 3, "offset": 2}).json()
+    assert page["total"] == 10 and len(page["items"]) == 3 and page["offset"] == 2
+    assert client.get("/api/documents", params={"include_duplicates": "true"}).json()["total"] == 11
+    doc_id = page["items"][0]["id"]
+    doc = client.get(f"/api/documents/{doc_id}").json()
+    for p in doc["places"]:
+        for m in p["mentions"]:
+            assert doc["text"][m["start"]:m["end"]] == m["text"]
+    assert client.get("/api/documents/ffffffffffffffffffff").status_code == 404
+    assert client.get("/api/documents/not-an-id").status_code == 422
+
+
+@pytest.mark.parametrize("params, status", [
+    ({"limit": 0}, 422), ({"limit": 501}, 422), ({"offset": -1}, 422), ({"place": "33042"}, 422),
+    ({"from": "2024-13"}, 422), ({"from": "2025", "to": "2024"}, 422), ({"event_type": "party"}, 422),
+    ({"kind": "weather"}, 422), ({"place": "330421"}, 200), ({"from": "2023", "to": "2024-06"}, 200),
+])
+def test_filters_are_validated(client, params, status):
+    assert client.get("/api/documents", params=params).status_code == status
+
+
+def test_filters_narrow(client):
+    everything = client.get("/api/documents").json()["total"]
+    jiaxing = client.get("/api/documents", params={"place": "330400"}).json()["total"]
+    signing = client.get("/api/documents", params={"event_type": "signing"}).json()["total"]
+    recent = client.get("/api/documents", params={"from": "2024"}).json()["total"]
+    assert 0 < jiaxing < everything and 0 < signing < everything and 0 < recent < everything
+
+
+def test_search(client):
+    r = client.get("/api/search", params={"q": "嘉善"}).json()
+    assert r["total"] >= 1
+    hit = r["items"][0]
+    assert {"id", "title", "source", "published_at", "score", "snippet"} <= set(hit)
+    assert any(part["hit"] and part["text"] == "嘉善" for part in hit["snippet_parts"])
+    assert client.get("/api/search", params={"q": "長三角"}).json()["total"] == \
+        client.get("/api/search", params={"q": "长三角"}).json()["total"] > 0
+    assert client.get("/api/search", params={"q": ""}).status_code == 422
+    assert client.get("/api/search", params={"q": "，。"}).status_code == 422
+    assert client.get("/api/search", params={"q": "嘉善", "place": "320100"}).json()["total"] == 0
+
+
+def test_places_and_place_page(client):
+    places = client.get("/api/places").json()["items"]
+    huzhou = next(p for p in places if p["adcode"] == "330500")
+    assert huzhou["documents"] >= 1 and 30 < huzhou["lat"] < 31.5 and 119 < huzhou["lon"] < 121
+    assert all(p["level"] == "city" for p in client.get("/api/places", params={"level": "city"}).json()["items"])
+    page = client.get("/api/places/330421").json()
+    assert page["name"] == "嘉善县" and page["documents"]
+    for fact in page["facts"]:
+        _sources_ok(fact)
+    assert client.get("/api/places/999999").status_code == 404
+    assert client.get("/api/places/33x421").status_code == 422
+    assert client.get("/api/places", params={"level": "planet"}).status_code == 422
+
+
+def test_organizations_and_entities(client):
+    orgs = client.get("/api/organizations", params={"limit": 100}).json()
+    assert orgs["total"] >= 5
+    ref = orgs["items"][0]["ref"]
+    assert client.get(f"/api/entities/{ref}").json()["id"] == orgs["items"][0]["id"]
+    rail = client.get("/api/entities/沪苏湖高铁").json()  # an alias
+    assert rail["name"] == "沪苏湖铁路"
+    assert client.get("/api/entities/不存在的机构").status_code == 404
+
+
+def test_projects_targets_events_relations(client):
+    projects = client.get("/api/projects").json()
+    rail = next(p for p in projects["items"] if p["name"] == "沪苏湖铁路")
+    assert rail["investment"]["value"] == 38637000000
+    _sources_ok(rail["investment"])
+    targets = client.get("/api/targets", params={"due": 2027}).json()
+    assert targets["items"] and all(t["deadline"] == 2027 for t in targets["items"])
+    _sources_ok(targets["items"][0])
+    assert client.get("/api/targets", params={"status": "done"}).status_code == 422
+    events = client.get("/api/events", params={"type": "signing"}).json()
+    assert events["total"] >= 1 and all(e["type"] == "signing" for e in events["items"])
+    _sources_ok(events["items"][0])
+    assert client.get("/api/events", params={"type": "wedding"}).status_code == 422
+    net = client.get("/api/relations", params={"type": "cooperation"}).json()
+    names = {n["id"]: n["name"] for n in net["nodes"]}
+    assert any({names[e["source"]], names[e["target"]]} == {"南京市", "马鞍山市"} for e in net["edges"])
+    assert client.get("/api/relations", params={"type": "friendship"}).status_code == 422
+
+
+def test_docs_and_dashboard_are_served_offline(client):
+    assert client.get("/openapi.json").json()["info"]["title"].startswith("yrd")
+    docs = client.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    index = client.get("/")
+    assert index.status_code == 200 and "default-src 'self'" in index.headers["content-security-policy"]
+
+
+def test_read_only_unless_started_with_a_token(store_url, tmp_path):
+    with TestClient(create_app(store_url)) as c:
+        r = c.post("/api/ingest/url", json={"url": "http://127.0.0.1:9/x"})
+        assert r.status_code == 403
+    with TestClient(create_app(store_url, token="s3cret")) as c:
+        files = {"files": ("a.txt", io.BytesIO("嘉兴与上海签署合作协议\n嘉兴市与上海市签署全面合作协议，共建科创走廊。".encode()), "text/plain")}
+        assert c.post("/api/ingest/upload", files=files).status_code == 401
+        assert c.post("/api/ingest/upload", files=files, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        files["files"][1].seek(0)
+        ok = c.post("/api/ingest/upload", files=files, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()["new"] == 1
+        assert c.get("/api/search", params={"q": "科创走廊"}).json()["total"] >= 1
