@@ -21,7 +21,9 @@ _VALUE_VERB = re.compile(
     r"(?:力争|确保|努力|预计|计划|将|要)?(?:突破|超过|达到|达|不少于|不低于|增长|提高到|提高至|提升到|提升至|降至|降低到|控制在|实现|保持在|稳定在|占比|超|逾|约|新增|累计|力争)$"
 )
 _GOAL_VERB = re.compile(r"全线开通|开通|通车|投用|投产|开工|竣工|落地|上线|启用|基本建成|全面建成|建成|基本形成|形成|基本实现|全面实现|实现|成为|构建|打造|迈上|走在|取得|达到|率先|完成|覆盖|贯通|全面提升|显著提升|明显提升")
-_LEAD = re.compile(r"^(?:[，、；：\s]|力争|确保|努力|争取|计划|预计|目标是|目标为|全市|全省|全区|全县|将|要|并|同时|其中|实现)+")
+_LEAD = re.compile(r"^(?:[，、；：\s的]|力争|确保|努力|争取|计划|预计|目标是|目标为|全市|全省|全区|全县|将|要|并|同时|其中|实现|"
+                   r"[两三四五六七八九]地|[两三]港|[两三]市|[两三]省|双方|各方|该市|该区|该县|园区|示范区将)+")
+_TAIL = re.compile(r"(?:将|要|达|达到|力争|预计|计划|实现|累计|合计|共计|总计|超过|突破|不少于|不低于)+$")
 
 
 _RELATIVE_YEAR = re.compile(r"^(?:今年|明年|后年|年底前|年内|今年底|今年年底|今年年内|明年底|年底)$")
@@ -101,7 +103,8 @@ def _clause_targets(ctx: Context, c_start: int, c_end: int, year: int, subject: 
         for a in amounts:
             before = text[seg_start:a["start"]]
             metric = _VALUE_VERB.sub("", _LEAD.sub("", before)).strip("，、；： ")
-            metric = re.sub(r"(?:达到|达|突破|超过|不少于|不低于|力争|确保|实现|增长|提高到|提升至)$", "", metric)
+            metric = _TAIL.sub("", re.sub(r"(?:达到|达|突破|超过|不少于|不低于|力争|确保|实现|增长|提高到|提升至)$", "", metric))
+            metric = _LEAD.sub("", metric)
             if not metric:
                 continue
             approx = a.get("approx", "exact")
@@ -130,7 +133,7 @@ def _clause_targets(ctx: Context, c_start: int, c_end: int, year: int, subject: 
 
 def _subject(ctx: Context, sentence_start: int, deadline_start: int) -> str | None:
     """Whose target: a place or organisation opening its sentence (苏州市到2027年…), else the article's main place."""
-    mentions = ctx.entity_mentions(sentence_start, deadline_start)
+    mentions = ctx.entity_mentions(sentence_start, deadline_start, kinds=("places",))
     if mentions and mentions[0][0] - sentence_start <= 2:
         return mentions[0][2]
     return _main_place(ctx)
