@@ -68,13 +68,14 @@ def where(f: Filters):
     fx = facts.alias("fx_filter")
     if f.place:
         prefix = place_prefix(f.place)
-        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == "place",
-                                        fx.c.code.like(prefix + "%"))).correlate(documents))
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # codes that start with the prefix, as an index range
+        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(and_(
+            fx.c.kind == "place", fx.c.code >= prefix, fx.c.code < upper))))
     if f.event_type:
-        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == "event",
-                                        fx.c.event_type == f.event_type)).correlate(documents))
+        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(and_(fx.c.kind == "event",
+                                                                       fx.c.event_type == f.event_type))))
     if f.kind:
-        cond.append(exists().where(and_(fx.c.doc_id == documents.c.id, fx.c.kind == f.kind)).correlate(documents))
+        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(fx.c.kind == f.kind)))
     return and_(*cond)
 
 
@@ -121,39 +122,64 @@ def search(conn: Connection, query: str, f: Filters, limit: int = 20, offset: in
     cond = where(f)
     phrases = [terms for _, terms in parts if terms]
     plain = [part for part, terms in parts if not terms]  # one-character runs: substring match
-    base = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
-                  documents.c.text, documents.c.source_url)
+    cols = (documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at, documents.c.text,
+            documents.c.source_url)
+    like = [or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
+                documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")) for part in plain]
     if phrases and conn.dialect.name == "sqlite":
         fts_q = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
-        ranked = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
-                          "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q"
-                          ).bindparams(q=fts_q).columns(column("doc_id", String), column("score", Float)).subquery()
-        base = base.add_columns((-ranked.c.score).label("score")).join(ranked, ranked.c.doc_id == documents.c.id)
-    elif phrases:
-        from sqlalchemy import literal_column
-
-        # PostgreSQL clamps tsvector positions at 16383, so phrases in long texts cannot be trusted: the index
-        # finds documents with every bigram, and the exact substring confirms (same recall, still indexed)
-        tsq = func.plainto_tsquery("simple", " ".join(t for p in phrases for t in p))
-        tsv = literal_column("search_terms.tsv")
-        base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
-            search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
-        plain = [part for part, _ in parts]
+        total, page = _sqlite_ranked(conn, fts_q, and_(cond, *like), limit, offset)
+        found = {r.id: r for r in conn.execute(select(*cols).where(documents.c.id.in_([i for i, _ in page])))}
+        rows = [(found[i], score) for i, score in page if i in found]
     else:
-        base = base.add_columns((func.length(documents.c.text) * 0).label("score"))
-    for part in plain:
-        base = base.where(or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
-                              documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")))
-    base = base.where(cond)
+        base = select(*cols)
+        if phrases:
+            from sqlalchemy import literal_column
+
+            # PostgreSQL clamps tsvector positions at 16383, so phrases in long texts cannot be trusted: the
+            # index finds documents with every bigram, and the exact substring confirms (same recall, indexed)
+            tsq = func.plainto_tsquery("simple", " ".join(t for p in phrases for t in p))
+            tsv = literal_column("search_terms.tsv")
+            base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
+                search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
+            like = [or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
+                        documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")) for part, _ in parts]
+        else:
+            base = base.add_columns((func.length(documents.c.text) * 0).label("score"))
+        base = base.where(and_(cond, *like))
+        total = conn.scalar(base.with_only_columns(func.count(documents.c.id), maintain_column_froms=True))
+        rows = [(r, r.score) for r in conn.execute(base.order_by(sql_text("score DESC"), documents.c.id)
+                                                  .limit(limit).offset(offset))]
     q = normalise_query(query)
-    total = conn.scalar(select(func.count()).select_from(base.subquery()))
-    rows = conn.execute(base.order_by(sql_text("score DESC"), documents.c.id).limit(limit).offset(offset)).all()
     terms = [part for part in q.split() if part]
     hits = []
-    for r in rows:
+    for r, score in rows:
         hits.append({"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
-                     "url": r.source_url, "score": round(float(r.score or 0), 4), "snippet": snippet(r.text, terms)})
+                     "url": r.source_url, "score": round(float(score or 0), 4), "snippet": snippet(r.text, terms)})
     return total, hits
+
+
+_FTS_RANKED = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
+                       "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q "
+                       "ORDER BY bm25(search_fts) LIMIT :n")
+_FTS_IDS = sql_text("SELECT st.doc_id FROM search_fts JOIN search_terms st ON st.rowid = search_fts.rowid "
+                    "WHERE search_fts MATCH :q").columns(column("doc_id", String))
+
+
+def _sqlite_ranked(conn: Connection, fts_q: str, cond, limit: int, offset: int) -> tuple[int, list[tuple[str, float]]]:
+    """Ranked ids from FTS5 first, then the filters on those ids only (SQLite would otherwise run the full-text
+    query once per document): the best ``offset + limit`` that pass, and the number that pass in all."""
+    hits = _FTS_IDS.bindparams(q=fts_q).subquery()
+    total = conn.scalar(select(func.count()).select_from(documents).where(
+        and_(documents.c.id.in_(select(hits.c.doc_id)), cond)))
+    need, batch = offset + limit, max(200, (offset + limit) * 3)
+    while True:
+        ranked = conn.execute(_FTS_RANKED, {"q": fts_q, "n": batch}).all()
+        ok = set(conn.scalars(select(documents.c.id).where(and_(documents.c.id.in_([r[0] for r in ranked]), cond))))
+        ordered = [(r[0], -r[1]) for r in ranked if r[0] in ok]  # bm25: smaller is better
+        if len(ordered) >= need or len(ranked) < batch:
+            return total, ordered[offset:need]
+        batch *= 4
 
 
 def _escape_like(s: str) -> str:
@@ -246,31 +272,45 @@ _STAGE_RANK = {s: i for i, s in enumerate(("approval", "signing", "groundbreakin
 def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
     """The project library: each project with its places, investment amounts (every revision) and stages."""
     cond = where(f)
-    proj = select(entities.c.id).where(entities.c.kind == "project")
-    in_docs = select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id).where(
-        and_(facts.c.entity_id.in_(proj), cond))
-    ids = [r[0] for r in conn.execute(select(entities.c.id).where(entities.c.id.in_(in_docs)).order_by(entities.c.name))]
-    total = len(ids)
+    in_docs = (select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id)
+               .where(and_(facts.c.kind == "organization", cond)))
+    base = select(entities.c.id, entities.c.name, entities.c.aliases).where(
+        and_(entities.c.kind == "project", entities.c.id.in_(in_docs)))
+    total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    page = conn.execute(base.order_by(entities.c.name).limit(limit).offset(offset)).all()
+    ids = [p.id for p in page]
+    rows = conn.execute(select(facts, links.c.role, links.c.entity_id.label("project"))
+                        .join(links, links.c.fact_id == facts.c.id)
+                        .join(documents, documents.c.id == facts.c.doc_id)
+                        .where(and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")), cond))).all()
+    evidence = _evidence(conn, rows)
+    by_project: dict[int, list] = {}
+    for e, r in zip(evidence, rows):
+        by_project.setdefault(r.project, []).append((e, r.role))
+    docs_of: dict[int, set[str]] = {}
+    for eid, doc_id in conn.execute(select(facts.c.entity_id, facts.c.doc_id).where(facts.c.entity_id.in_(ids)).distinct()):
+        docs_of.setdefault(eid, set()).add(doc_id)
+    all_docs = set().union(*docs_of.values()) if docs_of else set()
+    place_docs: dict[tuple[str, str], set[str]] = {}
+    for doc_id, label, code in conn.execute(select(facts.c.doc_id, facts.c.label, facts.c.code).where(and_(
+            facts.c.doc_id.in_(all_docs), facts.c.kind == "place", facts.c.code.is_not(None)))):
+        place_docs.setdefault((label, code), set()).add(doc_id)
+    places: dict[int, list] = {}
+    for eid, docs in docs_of.items():
+        ranked = sorted(((len(d & docs), label, code) for (label, code), d in place_docs.items() if d & docs),
+                        key=lambda x: -x[0])
+        places[eid] = [{"name": label, "adcode": code} for _, label, code in ranked]
     out = []
-    for eid in ids[offset:offset + limit]:
-        ent = conn.execute(select(entities).where(entities.c.id == eid)).first()
-        rows = conn.execute(select(facts, links.c.role).join(links, links.c.fact_id == facts.c.id)
-                            .join(documents, documents.c.id == facts.c.doc_id)
-                            .where(and_(links.c.entity_id == eid, links.c.role.in_(("stage", "investment")), cond))).all()
-        ev = _evidence(conn, rows)
+    for p in page:
+        items = by_project.get(p.id, [])
         stages = sorted(({"stage": e["fact"]["type"], "date": e["fact"].get("date"), "source": e["source"],
-                          "span": e["span"]} for e, r in zip(ev, rows) if r.role == "stage"),
+                          "span": e["span"]} for e, role in items if role == "stage"),
                         key=lambda s: (s["date"] or "", s["stage"]))
         money = sorted(({"value": e["fact"]["value"], "unit": e["fact"]["unit"], "approx": e["fact"].get("approx"),
-                         "source": e["source"], "span": e["span"]} for e, r in zip(ev, rows) if r.role == "investment"),
+                         "source": e["source"], "span": e["span"]} for e, role in items if role == "investment"),
                        key=lambda a: a["source"]["published_at"] or "")
-        doc_ids = select(facts.c.doc_id).where(facts.c.entity_id == eid)
-        places = [{"name": r.label, "adcode": r.code} for r in conn.execute(
-            select(facts.c.label, facts.c.code).where(and_(facts.c.kind == "place", facts.c.doc_id.in_(doc_ids),
-                                                           facts.c.code.is_not(None))).group_by(facts.c.label, facts.c.code)
-            .order_by(func.count().desc()).limit(5))]
         current = max((s for s in stages if s["stage"] in _STAGE_RANK), key=lambda s: _STAGE_RANK[s["stage"]], default=None)
-        out.append({"id": eid, "name": ent.name, "aliases": json.loads(ent.aliases), "places": places,
+        out.append({"id": p.id, "name": p.name, "aliases": json.loads(p.aliases), "places": places.get(p.id, [])[:5],
                     "stage": current["stage"] if current else None, "stage_date": current["date"] if current else None,
                     "investment": money[-1] if money else None, "investments": money, "stages": stages})
     return total, out
@@ -278,17 +318,23 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) ->
 
 def targets(conn: Connection, f: Filters, due: int | None = None, status: str | None = None, today: date | None = None,
             limit: int = 200, offset: int = 0) -> tuple[int, list[dict]]:
-    """The target tracker: each target with the later statements that report on it, and a status."""
+    """The target tracker: each target with the later statements that report on it, and a status.
+
+    Reports are looked up for the page shown only, unless a status filter needs them for every target.
+    """
     today = today or date.today()
     cond = where(f)
     q = (select(facts).join(documents, documents.c.id == facts.c.doc_id).where(and_(facts.c.kind == "target", cond))
-         .order_by(facts.c.date, facts.c.label))
+         .order_by(facts.c.date, facts.c.label, facts.c.id))
     if due:
         q = q.where(facts.c.date == str(due))
-    rows = conn.execute(q).all()
-    ev = _evidence(conn, rows)
+    if status is None:
+        total = conn.scalar(q.with_only_columns(func.count(facts.c.id), maintain_column_froms=True).order_by(None))
+        rows = conn.execute(q.limit(limit).offset(offset)).all()
+    else:
+        rows = conn.execute(q).all()
     out = []
-    for e, r in zip(ev, rows):
+    for e, r in zip(_evidence(conn, rows), rows):
         t = e["fact"]
         reports = _reports(conn, t, e["source"]["published_at"])
         st = _status(t, reports, today)
@@ -298,7 +344,27 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
                     "unit": t["unit"], "approx": t["approx"], "subject": t.get("subject"), "source": e["source"],
                     "span": e["span"], "status": st, "latest_report": reports[-1] if reports else None,
                     "reports": reports})
+    if status is None:
+        return total, out
     return len(out), out[offset:offset + limit]
+
+
+def docs_containing(conn: Connection, phrase: str) -> select:
+    """A subquery of the ids of current documents whose text contains ``phrase``, through the full-text index."""
+    parts = query_phrases(phrase)
+    terms = [t for _, ts in parts for t in ts]
+    exact = documents.c.text.contains(normalise_query(phrase))
+    if not terms:
+        return select(documents.c.id).where(exact)
+    if conn.dialect.name == "sqlite":
+        fts_q = '"' + " ".join(terms) + '"'
+        hits = _FTS_IDS.bindparams(q=fts_q).subquery()
+        return select(hits.c.doc_id)
+    from sqlalchemy import literal_column
+
+    tsq = func.plainto_tsquery("simple", " ".join(terms))
+    return (select(search_terms.c.doc_id).join(documents, documents.c.id == search_terms.c.doc_id)
+            .where(and_(literal_column("search_terms.tsv").op("@@")(tsq), exact)))
 
 
 def _reports(conn: Connection, target: dict, since: str | None) -> list[dict]:
@@ -310,9 +376,9 @@ def _reports(conn: Connection, target: dict, since: str | None) -> list[dict]:
                                documents.c.published_at, documents.c.title, documents.c.text.label("doc_text"))
                         .join(documents, documents.c.id == facts.c.doc_id)
                         .where(and_(facts.c.kind == "amount", facts.c.unit == target["unit"],
+                                    documents.c.id.in_(docs_containing(conn, metric)),
                                     documents.c.duplicate_of.is_(None), documents.c.is_current.is_(True),
-                                    documents.c.published_at > (since or ""),
-                                    documents.c.text.contains(metric)))
+                                    documents.c.published_at > (since or "")))
                         .order_by(documents.c.published_at)).all()
     out = []
     for r in rows:

