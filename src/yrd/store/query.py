@@ -272,17 +272,28 @@ _STAGE_RANK = {s: i for i, s in enumerate(("approval", "signing", "groundbreakin
 def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
     """The project library: each project with its places, investment amounts (every revision) and stages."""
     cond = where(f)
-    in_docs = (select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id)
-               .where(and_(facts.c.kind == "organization", cond)))
-    base = select(entities.c.id, entities.c.name, entities.c.aliases).where(
-        and_(entities.c.kind == "project", entities.c.id.in_(in_docs)))
-    total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    # projects are few: take them all, then keep those named in a document that passes the filters
+    all_projects = list(conn.scalars(select(entities.c.id).where(entities.c.kind == "project")))
+    named = set(conn.scalars(select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id)
+                             .where(and_(facts.c.entity_id.in_(all_projects), cond)).distinct()))
+    base = select(entities.c.id, entities.c.name, entities.c.aliases).where(entities.c.id.in_(named))
+    total = len(named)
     page = conn.execute(base.order_by(entities.c.name).limit(limit).offset(offset)).all()
     ids = [p.id for p in page]
-    rows = conn.execute(select(facts, links.c.role, links.c.entity_id.label("project"))
-                        .join(links, links.c.fact_id == facts.c.id)
-                        .join(documents, documents.c.id == facts.c.doc_id)
-                        .where(and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")), cond))).all()
+    role_of = {(f, e): r for f, e, r in conn.execute(select(links.c.fact_id, links.c.entity_id, links.c.role).where(
+        and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")))))}
+    kept = {r[0] for r in conn.execute(select(facts.c.id).join(documents, documents.c.id == facts.c.doc_id).where(
+        and_(facts.c.id.in_({f for f, _ in role_of}), cond)))}
+    fact_rows = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_(kept)))}
+
+    class _Row:  # a fact row with the role it plays for one project
+        def __init__(self, row, role, project):
+            self._row, self.role, self.project = row, role, project
+
+        def __getattr__(self, name):
+            return getattr(self._row, name)
+
+    rows = [_Row(fact_rows[f], r, e) for (f, e), r in sorted(role_of.items()) if f in fact_rows]
     evidence = _evidence(conn, rows)
     by_project: dict[int, list] = {}
     for e, r in zip(evidence, rows):

@@ -44,6 +44,13 @@ export async function render(view, ctx) {
     h("a", { class: "chip", href: `#/targets?place=${code}` }, t("nav_targets")),
     h("a", { class: "chip", href: `#/search?${new URLSearchParams({ q: ent.name, place: code })}` }, t("nav_search"))) : null;
 
+  // for a province or city: the places inside it that the store knows, by activity
+  const prefix = code && code.endsWith("0000") ? code.slice(0, 2) : code && code.endsWith("00") ? code.slice(0, 4) : null;
+  const within = prefix ? places.items.filter((p) => p.adcode && p.adcode !== code && p.adcode.startsWith(prefix)).slice(0, 40) : [];
+  const insideBox = within.length ? h("section", { class: "card" }, h("h2", null, t("ent_inside")),
+    h("div", null, within.map((p) => h("a", { class: "chip", href: `#/place/${p.adcode}`, title: levelName(p.level) },
+      p.name, h("span", { class: "muted" }, ` ${p.documents}`))))) : null;
+
   const miniMap = ent.kind === "place" && ent.lat != null ? h("div", { class: "mini-map", id: "mini-map" }) : null;
   const docsBox = h("div", { id: "entity-documents" });
   const factsBox = h("div", { id: "entity-facts" });
@@ -54,15 +61,15 @@ export async function render(view, ctx) {
     kpis,
     h("div", { class: "grid-2" },
       h("div", null,
-        h("section", { class: "card" }, h("h2", null, code ? t("ent_in_place") : t("ent_documents")), docsBox),
+        h("section", { class: "card" }, h("h2", null, t("ent_documents")), docsBox),
         h("section", { class: "card" }, h("h2", null, t("ent_facts")), factsBox)),
       h("div", null,
         h("section", { class: "card" }, dl, quick),
-        miniMap ? h("section", { class: "card" }, miniMap) : null)));
+        miniMap ? h("section", { class: "card" }, miniMap) : null,
+        insideBox)));
 
-  // documents: for a place with an adcode, every document in it (sub-units included, as on the map)
-  if (code) await placeDocuments(docsBox, code, Number(ctx.query.get("offset") || 0) || 0, ctx);
-  else docList(docsBox, ent.documents);
+  // the documents that mention it (newest first), paged here
+  pagedDocs(docsBox, ent.documents, 0);
 
   // facts, grouped by kind
   const groups = new Map();
@@ -102,14 +109,11 @@ function docList(box, docs) {
       d.copies ? ` · ${t("copies", { n: d.copies })}` : "")))));
 }
 
-async function placeDocuments(box, code, offset, ctx) {
+function pagedDocs(box, docs, offset) {
   const limit = 20;
-  const page = await get("/api/documents", { place: code, limit, offset });
-  if (!ctx.alive()) return;
   clear(box);
-  box.append(h("p", { class: "muted small" }, t("n_docs", { n: formatNumber(page.total) })));
-  docList(box, page.items);
-  box.append(pager(page.total, limit, offset, (o) => placeDocuments(box, code, o, ctx)));
+  docList(box, docs.slice(offset, offset + limit));
+  box.append(pager(docs.length, limit, offset, (o) => pagedDocs(box, docs, o)));
 }
 
 async function drawMiniMap(el, ent, ctx) {

@@ -79,12 +79,17 @@ export async function render(view, ctx) {
   if (!ctx.alive()) return;
   const cities = geo.features.filter((f) => f.properties.level === "city");
   const provinces = geo.features.filter((f) => f.properties.level === "province");
-  // documents that mention a city or any place inside it (the API's place filter includes sub-units)
-  const counts = new Map(await Promise.all(cities.map(async (f) => {
-    const r = await get("/api/documents", { place: f.properties.adcode, limit: 1, ...range });
-    return [f.properties.adcode, r.total];
-  })));
-  if (!ctx.alive()) return;
+  // documents that mention each city by name (上海 is one unit under 310000); places inside a city are its dots
+  const counts = new Map();
+  const inside = new Map();
+  for (const p of places.items) {
+    if (!p.adcode) continue;
+    if (p.level === "city" || (p.level === "province" && p.adcode === "310000")) counts.set(p.adcode, p.documents);
+    else if (MARKER_LEVELS.has(p.level)) {
+      const city = p.adcode.startsWith("31") ? "310000" : `${p.adcode.slice(0, 4)}00`;
+      inside.set(city, (inside.get(city) || 0) + 1);
+    }
+  }
 
   const map = L.map(mapEl, { zoomSnap: 0.25, minZoom: 5, maxZoom: 12, attributionControl: true, preferCanvas: false });
   ctx.onCleanup(() => map.remove());
@@ -98,8 +103,10 @@ export async function render(view, ctx) {
     style: (f) => ({ color: "#ffffff", weight: 1, fillColor: colorFor(counts.get(f.properties.adcode), bounds), fillOpacity: 0.92 }),
     onEachFeature: (f, layer) => {
       const n = counts.get(f.properties.adcode) || 0;
+      const sub = inside.get(f.properties.adcode) || 0;
       layer.bindTooltip(h("div", { class: "tip" }, h("strong", null, f.properties.name), h("br"),
-        n ? t("n_docs", { n: formatNumber(n) }) : t("no_mentions")), { sticky: true, direction: "top", offset: [0, -6] });
+        n ? t("n_docs", { n: formatNumber(n) }) : t("no_mentions"),
+        sub ? h("div", { class: "muted" }, t("places_inside", { n: sub })) : null), { sticky: true, direction: "top", offset: [0, -6] });
       layer.on("mouseover", () => layer.setStyle({ weight: 2.5, color: "#1b2a38" }));
       layer.on("mouseout", () => cityLayer.resetStyle(layer));
       if (n) layer.on("click", () => ctx.go("place", [f.properties.adcode]));
@@ -118,14 +125,18 @@ export async function render(view, ctx) {
       .setLatLng(labelPoint(f.geometry)).setContent(h("span", null, f.properties.name.replace(/市$/, "")));
   })).addTo(map);
 
-  // cooperation lines: between nodes that have coordinates
+  // cooperation lines: between places of the delta that have coordinates (provinces other than 上海 are areas,
+  // not points: their relations are listed in the panel and drawn in the network view)
+  const area = cityLayer.getBounds().pad(0.02);
+  const inDelta = (n) => n && n.lat != null && n.lon != null && area.contains([n.lat, n.lon]) &&
+    (n.code ? /^3[1-4]/.test(n.code) && (n.subkind !== "province" || n.code === "310000") : n.kind === "place" && n.subkind !== "area");
   const nodes = new Map(coop.nodes.map((n) => [n.id, n]));
-  let hidden = 0;
   const edgeLayer = L.layerGroup();
-  const maxCount = Math.max(1, ...coop.edges.map((e) => e.count));
-  for (const e of [...coop.edges].sort((a, b) => a.count - b.count)) {
+  const drawn = coop.edges.filter((e) => inDelta(nodes.get(e.source)) && inDelta(nodes.get(e.target)));
+  const maxCount = Math.max(1, ...drawn.map((e) => e.count));
+  const hidden = coop.edges.length - drawn.length;
+  for (const e of [...drawn].sort((a, b) => a.count - b.count)) {
     const a = nodes.get(e.source), b = nodes.get(e.target);
-    if (!a || !b || a.lat == null || b.lat == null || a.lon == null || b.lon == null) { hidden++; continue; }
     const line = L.polyline([[a.lat, a.lon], [b.lat, b.lon]], {
       color: RELATION_COLORS.cooperation, weight: 1.5 + 6 * (e.count / maxCount), opacity: 0.75, lineCap: "round",
     });
@@ -138,13 +149,13 @@ export async function render(view, ctx) {
   edgeLayer.addTo(map);
 
   // districts, counties, zones, towns as circle markers
-  const area = cityLayer.getBounds().pad(0.05);
   const markerLayer = L.layerGroup();
   const markerPlaces = places.items.filter((p) => MARKER_LEVELS.has(p.level) && p.lat != null && p.lon != null &&
-    area.contains([p.lat, p.lon]));
+    /^3[1-4]/.test(p.adcode || p.parent || "")).sort((a, b) => b.documents - a.documents);
+  const maxDocs = Math.max(1, ...markerPlaces.map((p) => p.documents));
   for (const p of markerPlaces) {
     const m = L.circleMarker([p.lat, p.lon], {
-      radius: 3.5 + 3 * Math.sqrt(p.documents), color: "#ffffff", weight: 1.2, fillColor: LEVEL_COLORS[p.level] || "#888",
+      radius: 3 + 14 * Math.sqrt(p.documents / maxDocs), color: "#ffffff", weight: 1.2, fillColor: LEVEL_COLORS[p.level] || "#888",
       fillOpacity: 0.9,
     });
     m.bindTooltip(h("div", { class: "tip" }, h("strong", null, p.name), " ", h("span", { class: "muted" }, levelName(p.level)),
