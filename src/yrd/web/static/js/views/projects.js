@@ -4,7 +4,7 @@
 import { getAll } from "../api.js";
 import { h, clear, csvField, download, day } from "../dom.js";
 import { t, eventTypeName, formatNumber, approxName } from "../i18n.js";
-import { field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge } from "../widgets.js";
+import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge } from "../widgets.js";
 
 const STAGES = ["approval", "signing", "groundbreaking", "completion", "launch"];
 
@@ -54,7 +54,7 @@ export async function render(view, ctx) {
         field(t("place"), place, "pj-place"), countEl, note),
       h("div", { class: "table-wrap" }, table)));
 
-  const data = await getAll("/api/projects", state);
+  const data = await busy(table.parentElement, getAll("/api/projects", state));
   if (!ctx.alive()) return;
   const all = data.items;
 

@@ -36,7 +36,9 @@ function renderText(box, text, spans, enabled, at) {
       if (token) el.classList.add(`tok-${token.kind}`);
       const lines = kinds.filter((k) => CLAUSE_KINDS.has(k)).map((k) => `inset 0 -${UNDERLINE_OFFSETS[k]}px 0 ${KIND_COLORS[k]}`);
       if (lines.length) el.style.boxShadow = lines.reverse().join(", ");
-      el.title = [...new Set(seg.spans.map((s) => s.info))].join("\n");
+      // innermost first: hovering a place inside an event sentence names the place first
+      const inner = [...seg.spans].sort((a, b) => (a.end - a.start) - (b.end - b.start));
+      el.title = [...new Set(inner.map((s) => s.info))].join("\n");
     }
     frag.append(el);
   }
@@ -89,7 +91,7 @@ export async function render(view, ctx) {
   row(t("rd_editor"), meta.editor);
   row(t("rd_url"), src.url ? extLink(src.url, hostOf(src.url)) : null);
   row(t("rd_format"), [src.format, meta.encoding].filter(Boolean).join(" · "));
-  row(t("rd_script"), doc.script === "traditional" ? (doc.script + " → simplified") : doc.script);
+  row(t("rd_script"), doc.script && doc.script !== "zh-Hans" ? `${doc.script} (${t("rd_converted")})` : doc.script);
   row(t("rd_version"), doc.version ? `${doc.version}${doc.is_current === false ? " · " + t("rd_not_current") : ""}` : null);
   row(t("rd_dup_of"), doc.duplicate_of ? h("a", { href: readerHref(doc.duplicate_of) }, doc.duplicate_of) : null);
   row(t("rd_copies"), doc.copies && doc.copies.length ? h("span", null, doc.copies.map((c, i) => [i ? ", " : "", h("a", { href: readerHref(c) }, c)])) : null);

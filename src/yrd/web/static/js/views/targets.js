@@ -4,7 +4,7 @@
 import { getAll } from "../api.js";
 import { h, day } from "../dom.js";
 import { t, statusName, STATUS_KEYS, formatAmount, formatNumber } from "../i18n.js";
-import { field, pageHeader, placeInput, readerHref, resolvePlace, select, sourceLine, statusBadge, empty } from "../widgets.js";
+import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, sourceLine, statusBadge, empty } from "../widgets.js";
 
 export async function render(view, ctx) {
   const q = ctx.query;
@@ -31,7 +31,7 @@ export async function render(view, ctx) {
       h("button", { type: "button", class: "btn", on: { click: () => ctx.go("targets") } }, t("reset")), note), summary),
     body);
 
-  const data = await getAll("/api/targets", { place: state.place, due: state.due });
+  const data = await busy(body, getAll("/api/targets", { place: state.place, due: state.due }));
   if (!ctx.alive()) return;
   const byStatus = {};
   for (const x of data.items) byStatus[x.status] = (byStatus[x.status] || 0) + 1;

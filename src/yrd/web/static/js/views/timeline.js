@@ -6,7 +6,7 @@ import { h } from "../dom.js";
 import { t, eventTypeName, EVENT_TYPE_KEYS, getLang, formatNumber } from "../i18n.js";
 import { plotly } from "../lib.js";
 import {
-  EVENT_COLORS, eventBadge, field, monthRange, pageHeader, placeInput, resolvePlace, select, sourceLine, empty,
+  EVENT_COLORS, busy, eventBadge, field, monthRange, pageHeader, placeInput, resolvePlace, select, sourceLine, empty,
 } from "../widgets.js";
 
 const PAGE = 60;
@@ -38,8 +38,8 @@ export async function render(view, ctx) {
   const list = h("div", { id: "timeline-list" });
   view.append(pageHeader(t("tl_title"), t("tl_hint")), h("section", { class: "card" }, filters, chart), h("section", { class: "card" }, list));
 
-  const [Plotly, data] = await Promise.all([plotly(), getAll("/api/events", { type: state.type, place: state.place,
-    from: state.from, to: state.to })]);
+  const [Plotly, data] = await busy(list, Promise.all([plotly(), getAll("/api/events", { type: state.type, place: state.place,
+    from: state.from, to: state.to })]));
   if (!ctx.alive()) return;
   const events = data.items;
   if (!events.length) {
@@ -66,6 +66,10 @@ export async function render(view, ctx) {
     yaxis: { title: { text: t("tl_count") }, gridcolor: "#edf0f3", rangemode: "tozero", tickformat: "d" },
     legend: { orientation: "h", y: 1.12, x: 0 },
   };
+  // a few events are dated decades back (history recalled in an article): start the view where the bulk is;
+  // a double click shows everything
+  const lo = months[Math.floor(months.length * 0.02)];
+  if (months.length > 50 && lo > months[0]) layout.xaxis.range = [`${lo}-01`, `${months[months.length - 1]}-28`];
   await Plotly.newPlot(chart, traces, layout, { displaylogo: false, responsive: true,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
   ctx.onCleanup(() => Plotly.purge(chart));

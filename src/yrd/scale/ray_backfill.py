@@ -1,0 +1,77 @@
+"""``yrd ingest --engine ray``: the same pipeline on a Ray cluster (Ray Data over the input files).
+
+Ray workers read, clean, extract and compute each document's MinHash
+signature and LSH band keys (the distributed part of near-duplicate
+detection); the driver writes the results to the store in input order, in
+transactional batches, through the same writer as a local ingest, where the
+band keys meet the index of every document already stored. Because the order
+and the writer are the same, a Ray run gives the same documents, facts and
+duplicate links as a single-process run on the same input (a test proves it).
+"""
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+
+from ..errors import InputError, YrdError
+from ..ingest import Summary, _process_target, ingest
+from ..read.inputs import iter_paths
+
+
+def _process_batch(batch: dict, known_ref, max_bytes: int) -> dict:
+    import ray
+
+    known = ray.get(known_ref) if known_ref is not None else frozenset()
+    payloads = [pickle.dumps(_process_target(t, max_bytes, known)) for t in batch["target"]]
+    return {"order": batch["order"], "payload": payloads}
+
+
+def _ray_source(address: str | None, num_cpus: int | None):
+    def source(paths: list[str], known: frozenset[str], max_bytes: int) -> Iterator[tuple]:
+        import ray
+
+        if not ray.is_initialized():
+            try:
+                ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False,
+                         log_to_driver=False, configure_logging=False)
+            except Exception as exc:  # noqa: BLE001 - connection refused, version mismatch …
+                raise YrdError(f"cannot start or reach Ray{f' at {address}' if address else ''} "
+                               f"({str(exc).splitlines()[0]})") from None
+        targets = list(iter_paths(paths))
+        errors = {i: t for i, t in enumerate(targets) if isinstance(t, InputError)}
+        items = [{"order": i, "target": t} for i, t in enumerate(targets) if i not in errors]
+        ctx = ray.data.DataContext.get_current()
+        ctx.execution_options.preserve_order = True  # the writer sees the input order: same result as locally
+        ctx.enable_progress_bars = False  # yrd prints its own summary
+        import logging
+
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        known_ref = ray.put(known)
+        done: dict[int, list] = {}
+        if items:
+            ds = ray.data.from_items(items).map_batches(
+                _process_batch, batch_size=4, fn_kwargs={"known_ref": known_ref, "max_bytes": max_bytes})
+            rows = iter(ds.iter_rows())
+        else:
+            rows = iter(())
+        for i, target in enumerate(targets):  # yield in input order as results arrive
+            if i in errors:
+                yield target, []
+                continue
+            while i not in done:
+                row = next(rows)
+                done[int(row["order"])] = pickle.loads(row["payload"])
+            yield target, done.pop(i)
+
+    return source
+
+
+def ingest_ray(paths: list[str], url: str, address: str | None = None, batch_size: int = 100,
+               max_bytes: int = 50 * 2**20, num_cpus: int | None = None, progress=None, on_failure=None) -> Summary:
+    """Ingest on Ray: a cluster at ``address`` (``ray://host:10001``), or a local Ray started here."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise YrdError("Ray is not installed: pip install 'ray[data]' (see the README's section on Ray)") from None
+    return ingest(paths, url, batch_size=batch_size, max_bytes=max_bytes, progress=progress, on_failure=on_failure,
+                  source=_ray_source(address, num_cpus))
