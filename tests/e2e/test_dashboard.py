@@ -148,9 +148,18 @@ def shot(page: Page, name: str, full_page: bool = False):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
-def open_view(page: Page, server: str, route: str):
-    page.goto(f"{server}/{route}")
+def settle(page: Page):
+    """Wait until the view has rendered and the network is quiet (a reload or goto earlier would abort requests
+    still in flight, which the Watch counts as failures)."""
     expect(page.locator("#app")).not_to_have_attribute("aria-busy", "true")
+    page.wait_for_load_state("networkidle")
+
+
+def open_view(page: Page, server: str, route: str):
+    if page.url.startswith(server):
+        settle(page)
+    page.goto(f"{server}/{route}")
+    settle(page)
 
 
 def no_xss(page: Page):
@@ -172,6 +181,13 @@ def test_map_city_place_document_reader(page, server):
     assert page.locator("path.leaflet-interactive").count() > 41  # cities + markers + cooperation lines
     assert page.locator(".leaflet-tile").count() == 0  # no tiles, ever
     shot(page, "01-map")
+    # the year filter narrows every layer through the API
+    page.locator("#map-year").select_option("2024")
+    expect(page).to_have_url(f"{server}/#/map?year=2024")
+    expect(page.locator('path[data-adcode="330500"]')).to_have_count(1)
+    page.go_back()
+    expect(page).to_have_url(f"{server}/#/map")
+    expect(huzhou).to_have_count(1)
 
     huzhou.dispatch_event("click")
     expect(page).to_have_url(f"{server}/#/place/330500")
@@ -215,6 +231,7 @@ def test_language_switch_is_remembered(page, server):
     page.locator("#lang-switch").click()
     expect(nav).to_have_text("Timeline")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    settle(page)
     page.reload()
     expect(page.locator('[data-nav="timeline"]')).to_have_text("Timeline")
     expect(page.locator("#map path[data-adcode]").first).to_be_attached()
@@ -318,7 +335,20 @@ def test_network(page, server):
     page.locator("#nw-type").select_option("cooperation")
     expect(page).to_have_url(f"{server}/#/network?type=cooperation")
     expect(page.locator("#network canvas").first).to_be_attached()
-    # a node's page through the ranking list
+    # clicking a node on the canvas opens its page (the position comes from Cytoscape's registry on the container)
+    page.wait_for_timeout(300)
+    pos = page.evaluate("""() => {
+      const cy = document.getElementById('network')._cyreg.cy;
+      const n = cy.nodes().filter(n => n.data('label') === '苏州市')[0];
+      const p = n.renderedPosition();
+      return {x: p.x, y: p.y, href: n.data('href')};
+    }""")
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    expect(page).to_have_url(f"{server}/{pos['href']}")
+    expect(page.locator("#entity-name")).to_have_text("苏州市")
+    # and through the ranking list
+    open_view(page, server, "#/network")
     page.locator(".network-layout .rank-row").first.click()
     expect(page.locator("#entity-name")).to_be_visible()
     page.watch.check()
@@ -363,6 +393,7 @@ def test_unknown_route_and_missing_document(browser, server):
     watch = Watch(pg, allow_status={"/api/documents/ffffffffffffffffffff"})
     pg.goto(f"{server}/#/nowhere")
     expect(pg.locator("#app")).to_contain_text("页面不存在")
+    settle(pg)
     pg.goto(f"{server}/#/doc/ffffffffffffffffffff")
     expect(pg.locator("#app .state.error")).to_contain_text("404")
     # the browser logs the deliberate 404 as a console error; nothing else may fail
@@ -377,6 +408,7 @@ def test_responsive_small_screen(browser, server):
     watch = Watch(pg)
     pg.goto(f"{server}/#/map")
     expect(pg.locator('#map path[data-adcode="320500"]')).to_be_attached()
+    settle(pg)
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal overflow"
     shot(pg, "14-map-phone")
     pg.goto(f"{server}/#/search?q={quote('嘉善')}")

@@ -250,9 +250,9 @@ export const precisionName = (k) => pick(PRECISION[k], k ?? "");
 
 const MONEY = new Set(["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "AUD", "CAD", "SGD", "TWD", "RUB", "CHF"]);
 
-function num(x, digits = 2) {
-  // Chinese writes 3000亿元 (no separator below 万); English groups thousands
-  const grouping = lang === "en" || Math.abs(x) >= 10000;
+function num(x, digits = 2, always = false) {
+  // amounts: Chinese writes 3000亿元 (no separator below 万); English groups thousands; counts always group
+  const grouping = always || lang === "en" || Math.abs(x) >= 10000;
   return Number(x).toLocaleString(lang === "en" ? "en-US" : "zh-CN", { maximumFractionDigits: digits, useGrouping: grouping });
 }
 
@@ -293,5 +293,5 @@ export function formatAmount(a) {
 }
 
 export function formatNumber(x, digits = 0) {
-  return num(x, digits);
+  return num(x, digits, true);
 }

@@ -51,8 +51,9 @@ export async function render(view, ctx) {
     style: [
       { selector: "node", style: {
         "background-color": "data(color)", shape: "data(shape)", width: "data(size)", height: "data(size)",
-        label: "data(label)", "font-size": 11, "font-family": getComputedStyle(document.body).fontFamily, color: "#1b2a38",
-        "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#ffffff", "text-outline-width": 2,
+        label: "data(label)", "font-size": 15, "min-zoomed-font-size": 6, "font-family": getComputedStyle(document.body).fontFamily, color: "#1b2a38",
+        "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#ffffff", "text-outline-width": 2.5,
+        "text-wrap": "ellipsis", "text-max-width": "9em",
         "border-width": 1.5, "border-color": "#ffffff",
       } },
       { selector: "edge", style: {

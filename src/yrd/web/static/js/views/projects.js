@@ -27,7 +27,7 @@ const COLUMNS = [
   { key: "stage", label: "pj_stage", value: (p) => (p.stage ? STAGES.indexOf(p.stage) : -1) },
   { key: "stage_date", label: "pj_stage_date", value: (p) => p.stage_date || "" },
   { key: "investment", label: "pj_investment", value: (p) => yi(p.investment) ?? -1, num: true },
-  { key: "sources", label: "pj_sources", value: (p) => sourcesOf(p).length, num: true },
+  { key: "sources", label: "pj_sources", value: (p) => sourcesOf(p).length },
 ];
 
 export async function render(view, ctx) {
@@ -108,11 +108,11 @@ function projectRow(p) {
       p.aliases && p.aliases.length ? h("div", { class: "muted small" }, p.aliases.join("、")) : null),
     h("td", null, (p.places || []).map((x) => (x.adcode ? h("a", { class: "chip", href: `#/place/${x.adcode}` }, x.name) : h("span", { class: "chip" }, x.name)))),
     h("td", null, p.stage ? badge("stage", eventTypeName(p.stage)) : h("span", { class: "muted" }, "—")),
-    h("td", null, p.stage_date || "—"),
+    h("td", { class: "date" }, p.stage_date || "—"),
     h("td", { class: "num", dataset: { col: "investment" } },
       v !== null ? h("a", { href: readerHref(inv.source.id, inv.span), title: inv.span ? inv.span.text : null },
         inv.approx && inv.approx !== "exact" ? h("span", { class: "muted small" }, approxName(inv.approx), " ") : null,
-        formatNumber(v, 2)) : h("span", { class: "muted" }, "—"),
+        v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })) : h("span", { class: "muted" }, "—"),
       p.investments && p.investments.length > 1 ? h("div", { class: "muted small" }, t("pj_revisions", { n: p.investments.length })) : null),
     h("td", null, srcs.slice(0, 3).map((s) => h("div", { class: "small" },
       h("a", { href: readerHref(s.source.id, s.span) }, s.source.title || s.source.id),

@@ -70,9 +70,10 @@ export async function render(view, ctx) {
   // a double click shows everything
   const lo = months[Math.floor(months.length * 0.02)];
   if (months.length > 50 && lo > months[0]) layout.xaxis.range = [`${lo}-01`, `${months[months.length - 1]}-28`];
+  ctx.onCleanup(() => Plotly.purge(chart));
   await Plotly.newPlot(chart, traces, layout, { displaylogo: false, responsive: true,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] });
-  ctx.onCleanup(() => Plotly.purge(chart));
+  if (!ctx.alive()) return;
   chart.on("plotly_click", (ev) => {
     const m = ev && ev.points && ev.points[0] && ev.points[0].customdata;
     if (m) ctx.go("timeline", [], { ...state, month: m });
