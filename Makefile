@@ -34,10 +34,11 @@ demo: $(STAMP)
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
-## make bench: throughput, memory and latency figures (not part of make test)
+## make bench: throughput and stage figures over ../shared/corpus (not part of make test); see BENCHMARKS.md
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clean.py
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_ingest.py
 
 clean-venv:
 	rm -rf $(VENV)
