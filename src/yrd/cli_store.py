@@ -32,13 +32,12 @@ def _connect(db: str | None):
 
 
 def _date(value: str | None) -> date | None:
-    if not value:
-        return None
+    from .store.query import parse_day
+
     try:
-        parts = [int(x) for x in value.split("-")]
-        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+        return parse_day(value)
+    except YrdError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def filter_options(f):

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy.engine import Connection
 
-from ..store.query import EVENT_TYPES, FACT_KINDS, Filters
+from ..errors import YrdError
+from ..store.query import EVENT_TYPES, FACT_KINDS, Filters, parse_day
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -17,13 +18,10 @@ def connection(request: Request) -> Iterator[Connection]:
 
 
 def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
     try:
-        parts = [int(x) for x in value.split("-")]
-        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
-        raise HTTPException(422, f"{name}={value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+        return parse_day(value, name)
+    except YrdError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def filters(

@@ -44,6 +44,17 @@ class Filters:
         return self
 
 
+def parse_day(value: str | None, name: str = "date") -> date | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first day it can mean; YrdError names the bad value."""
+    if not value:
+        return None
+    try:
+        parts = [int(x) for x in value.split("-")]
+        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        raise YrdError(f"{name}={value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
 def place_prefix(code: str) -> str:
     """330000 -> 33, 330400 -> 3304, 330421 -> 330421: the codes of a unit and everything inside it."""
     if code.endswith("0000"):
