@@ -134,3 +134,19 @@ def test_read_only_unless_started_with_a_token(store_url, tmp_path):
         ok = c.post("/api/ingest/upload", files=files, headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200 and ok.json()["new"] == 1
         assert c.get("/api/search", params={"q": "科创走廊"}).json()["total"] >= 1
+
+
+def test_export_download(client, tmp_path):
+    import openpyxl
+
+    r = client.get("/api/export", params={"format": "xlsx", "place": "330500"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    path = tmp_path / "kb.xlsx"
+    path.write_bytes(r.content)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert "projects" in wb.sheetnames
+    names = [row[0] for row in wb["projects"].iter_rows(min_row=2, values_only=True)]
+    assert "沪苏湖铁路" in names
+    csv = client.get("/api/export", params={"format": "csv", "table": "targets"})
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf") and "集成电路产业规模" in csv.text
+    assert client.get("/api/export", params={"format": "pdf"}).status_code == 422

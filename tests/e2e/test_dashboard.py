@@ -237,10 +237,16 @@ def test_language_switch_is_remembered(page, server):
     expect(page.locator("#map path[data-adcode]").first).to_be_attached()
     shot(page, "04-map-en")
     open_view(page, server, "#/projects")
-    expect(page.locator("#pj-export")).to_contain_text("Export")
+    expect(page.locator("#pj-export")).to_contain_text("Export CSV")
+    expect(page.locator("#pj-export-xlsx")).to_contain_text("Export Excel")
     page.locator("#lang-switch").click()
     expect(page.locator('[data-nav="timeline"]')).to_have_text("时间线")
-    expect(page.locator("#pj-export")).to_contain_text("导出 Excel/CSV")
+    expect(page.locator("#pj-export")).to_contain_text("导出 CSV")
+    # the Excel button downloads a real workbook built by the server
+    with page.expect_download() as dl:
+        page.locator("#pj-export-xlsx").click()
+    assert dl.value.suggested_filename.endswith(".xlsx")
+    assert open(dl.value.path(), "rb").read(2) == b"PK"  # an xlsx is a zip
     page.watch.check()
 
 

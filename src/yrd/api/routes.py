@@ -122,3 +122,26 @@ def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A
         pattern="^(cooperation|membership|connects)$")] = None,
               limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
     return Q.network(conn, f, type, limit)
+
+
+@router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, parquet")
+def export_file(conn: Conn, f: Filt, format: Annotated[str, Query(pattern="^(xlsx|csv|jsonl|geojson|parquet)$")] = "xlsx",  # noqa: A002
+                table: Annotated[str, Query(pattern="^(documents|facts|projects|targets|relations)$")] = "projects"):
+    import os
+    import tempfile
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from ..export import export
+
+    suffix = {"xlsx": ".xlsx", "csv": ".csv", "jsonl": ".jsonl", "geojson": ".geojson", "parquet": ".parquet"}[format]
+    fd, path = tempfile.mkstemp(prefix="yrd-export-", suffix=suffix)
+    os.close(fd)
+    try:
+        export(conn, format, path, f, table=table if format == "csv" else "documents")
+    except YrdError as exc:
+        os.unlink(path)
+        raise HTTPException(422, str(exc)) from None
+    name = f"yrd-{table if format == 'csv' else 'knowledge-base'}{suffix}"
+    return FileResponse(path, filename=name, background=BackgroundTask(os.unlink, path))

@@ -39,7 +39,12 @@ export async function render(view, ctx) {
   const stageSel = select("pj-stage", STAGES.map((s) => [s, eventTypeName(s)]), local.stage);
   const place = placeInput("pj-place", state.place);
   const note = h("span", { class: "muted small", role: "status" });
-  const exportBtn = h("button", { type: "button", class: "btn primary", id: "pj-export", title: t("pj_export_title") }, "⬇ ", t("pj_export"));
+  const exportBtn = h("button", { type: "button", class: "btn", id: "pj-export", title: t("pj_export_title") }, "⬇ ", t("pj_export"));
+  // the whole library as an Excel workbook, built by the server (same filters as this view)
+  const xlsxParams = new URLSearchParams({ format: "xlsx" });
+  if (state.place) xlsxParams.set("place", state.place);
+  const xlsxLink = h("a", { class: "btn primary", id: "pj-export-xlsx", href: `/api/export?${xlsxParams}`, download: "",
+    title: t("pj_export_xlsx_title") }, "⬇ ", t("pj_export_xlsx"));
   const applyServer = async () => {
     const code = await resolvePlace(place.querySelector("input").value);
     if (code === null) { note.textContent = t("place_unknown"); return; }
@@ -48,7 +53,7 @@ export async function render(view, ctx) {
   place.querySelector("input").addEventListener("change", applyServer);
   const countEl = h("span", { class: "muted", id: "pj-count" });
   const table = h("table", { class: "data", id: "projects-table" });
-  view.append(pageHeader(t("pj_title"), t("pj_hint"), h("div", { class: "toolbar" }, exportBtn)),
+  view.append(pageHeader(t("pj_title"), t("pj_hint"), h("div", { class: "toolbar" }, xlsxLink, exportBtn)),
     h("section", { class: "card" },
       h("div", { class: "filters" }, field(t("pj_name"), textIn, "pj-filter"), field(t("pj_stage"), stageSel, "pj-stage"),
         field(t("place"), place, "pj-place"), countEl, note),
