@@ -20,7 +20,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import InputError
-from .pipeline import Failure, Known, run
+from .pipeline import Failure, Known, reason_kind, run
 from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import make_engine, migrate
@@ -154,7 +154,7 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
                 summary.unchanged += 1
                 continue
             if isinstance(item, Failure):
-                summary.failed[f"{item.stage}: {item.reason.split('(')[0].split(':')[0].strip()}"] += 1
+                summary.failed[f"{item.stage}: {reason_kind(item.reason)}"] += 1
                 summary.failures.append(item)
                 if on_failure:
                     on_failure(item)

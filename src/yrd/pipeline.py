@@ -61,7 +61,7 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
     for item in read_all(paths, options):
         stats.read += 1
         if isinstance(item, InputError):
-            stats.failed["read: " + _reason_kind(item.reason)] += 1
+            stats.failed["read: " + reason_kind(item.reason)] += 1
             yield Failure(item.where, "read", item.reason)
             continue
         if known and item.id in known:
@@ -84,5 +84,6 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
         yield doc
 
 
-def _reason_kind(reason: str) -> str:
+def reason_kind(reason: str) -> str:
+    """The kind of a one-line failure reason, for counting by reason ('cannot decode: …' -> 'cannot decode')."""
     return reason.split("(")[0].split(":")[0].strip()
