@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["find_amounts", "parse_chinese_number"]
 
@@ -30,11 +31,15 @@ _COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 def _to_number(d: Decimal) -> int | float:
     """A Decimal as an int when integral, else a float rounded to 6 places."""
+    if d == d.to_integral_value():
+        return int(d)
     d = round(d, 6)
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+@lru_cache(maxsize=8192)
 def _parse_decimal(s: str) -> Decimal | None:
+    """The number written in ``s`` (Arabic, Chinese or mixed), or None; cached: news repeats its numbers."""
     s = _COMMA.sub("", s.strip().translate(_FULLWIDTH))
     if not s:
         return None
@@ -197,7 +202,9 @@ _PREFIXES = [  # longest first
     ("大约", "about"), ("将近", "about"), ("接近", "about"), ("约为", "about"),
     ("超", "over"), ("逾", "over"), ("约", "about"), ("近", "about"),
 ]
-_PREFIX_LAST = frozenset(w[-1] for w, _ in _PREFIXES)
+_PREFIX_BY_LAST: dict[str, list[tuple[str, str]]] = {}
+for _word, _approx in _PREFIXES:
+    _PREFIX_BY_LAST.setdefault(_word[-1], []).append((_word, _approx))
 _SUFFIX_APPROX = {"以上": "over", "有余": "over", "开外": "over", "以下": "under", "以内": "under",
                   "左右": "about", "上下": "about"}
 _ORDER = {"百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
@@ -206,37 +213,58 @@ _MAG_TAIL = re.compile(r"[十百千万亿]+$")
 
 
 def _prefix(text: str, start: int, floor: int) -> tuple[int, str | None]:
-    if start <= floor or text[start - 1] not in _PREFIX_LAST:
+    if start <= floor:
         return start, None
-    for word, approx in _PREFIXES:
+    for word, approx in _PREFIX_BY_LAST.get(text[start - 1], ()):
         s = start - len(word)
         if s >= floor and text.startswith(word, s):
             return s, approx
     return start, None
 
 
-def _side(m: re.Match, i: int) -> tuple[Decimal | None, str]:
-    """(value, magnitude text) of number ``i`` in the match."""
-    g = m.groupdict().get
-    a, mag = g(f"a{i}"), g(f"m{i}") or ""
+_SIDE_GROUPS = (("a0", "m0", "c0"), ("a1", "m1", "c1"))
+
+
+@lru_cache(maxsize=256)
+def _magnitude(mag: str) -> Decimal | None:
+    """The value of a magnitude word (万, 亿, 百万, 千亿 …), or None where it is no magnitude."""
     try:
-        return _parse_decimal((a if a is not None else g(f"c{i}")) + mag), mag
+        return _parse_decimal("1" + mag)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _side(g, i: int) -> tuple[Decimal | None, str]:
+    """(value, magnitude text) of number ``i`` of a match (``g``: its groupdict's ``get``)."""
+    ga, gm, gc = _SIDE_GROUPS[i]
+    a, mag = g(ga), g(gm) or ""
+    if a is not None and a.isascii():  # 86.37亿, 3,541.07万: Arabic digits times a magnitude, the common case
+        scale = _magnitude(mag) if mag else 1
+        number = Decimal(a.replace(",", ""))
+        if scale is not None and number:
+            return number * scale, mag
+    try:
+        return _parse_decimal((a if a is not None else g(gc)) + mag), mag
     except (InvalidOperation, ValueError):
         return None, mag
 
 
-def _number_ok(m: re.Match, i: int, kind: str, has_prefix: bool) -> bool:
-    c = m.group(f"c{i}")
+_NUMBER_GROUPS = (("c0", "m0", "x0", "y0"), ("c1", "m1", "x1", "y1"))
+
+
+def _number_ok(g, i: int, kind: str, has_prefix: bool) -> bool:
+    gc, gm, gx, gy = _NUMBER_GROUPS[i]
+    c = g(gc)
     if c is None:
         return True
-    if all(ch in _BARE for ch in c + (m.group(f"m{i}") or "")):  # 百亿, 千家, 万户: needs 超/余/多 or money
+    if all(ch in _BARE for ch in c + (g(gm) or "")):  # 百亿, 千家, 万户: needs 超/余/多 or money
         if c == "十":
             return True
-        fuzzy = has_prefix or m.group(f"x{i}") or m.group(f"y{i}")
+        fuzzy = has_prefix or g(gx) or g(gy)
         return bool(fuzzy) or (kind == "money" and len(c) >= 2)
     if all(ch in "零〇○" for ch in c):
         return False  # 零件, 零售
-    if c == "一" and not m.group(f"m{i}"):
+    if c == "一" and not g(gm):
         return False  # 一个, 一家, 一次: noise
     if not any(ch in _BARE for ch in c) and len(c) > 1:
         return False  # 三四个: a guess, not an amount; 二〇二三: a year
@@ -266,7 +294,7 @@ def _amount(text: str, m: re.Match, floor: int) -> dict | bool | None:
         pstart, papprox = _prefix(text, start, floor)
         if pstart == start and start > floor and text[start - 1] == "上" and g("c0") and g("c0")[0] in "百千万亿":
             pstart, papprox = start - 1, "over"  # 上万家, 上百亿元
-        if not _number_ok(m, 0, kind, papprox is not None):
+        if not _number_ok(g, 0, kind, papprox is not None):
             return None
         if kind == "money" and g("c0") and len(g("c0")) == 1 and g("c0") not in _BARE and not g("m0") \
                 and g("conn") is None:
@@ -277,16 +305,16 @@ def _amount(text: str, m: re.Match, floor: int) -> dict | bool | None:
             return None  # “两个确立”, “四个全面”: a slogan, not a count
         if g("u") == "名" and start > 0 and text[start - 1] == "前":
             return None  # 前10名: a ranking
-        value, mag0 = _side(m, 0)
+        value, mag0 = _side(g, 0)
         if value is None:
             return None
         vmax = None
         if g("conn") is not None:
             if g("u0") is not None and _UNIT_INFO[g("u0")] != (kind, unit):
                 return False  # 5%至120亿元: two amounts, not a range
-            if not _number_ok(m, 1, kind, True):
+            if not _number_ok(g, 1, kind, True):
                 return None
-            vmax, mag1 = _side(m, 1)
+            vmax, mag1 = _side(g, 1)
             if vmax is None:
                 return None
             low = (g("a0") or g("c0")) + mag0
@@ -351,7 +379,7 @@ _SHARE_APPROX = {"超过": "over", "超": "over", "逾": "over", "近": "about",
 def _shares(text: str) -> list[dict]:
     """九成 = 90%, 超四成 = over 40%, 一半以上 = over 50%: shares written in tenths."""
     out = []
-    for m in _SHARE.finditer(text):
+    for m in _share_matches(text):
         if m["n"]:
             if m.start("n") > 0 and text[m.start("n") - 1] in _CN + "0123456789":
                 continue  # 十一成, 三四成: not a share
@@ -365,6 +393,29 @@ def _shares(text: str) -> list[dict]:
             approx = "about"
         out.append({"value": value, "unit": "percent", "approx": approx, "text": m.group(), "start": m.start(),
                     "end": m.end(), "kind": "percent", "value_max": None})
+    return out
+
+
+def _share_matches(text: str) -> list[re.Match]:
+    """What ``_SHARE.finditer`` finds, trying only the few starts before each 成 or 一半.
+
+    A share holds ``[一-九]成`` or ``一半`` after at most two characters of prefix, so these starts are
+    the only ones where it can match.
+    """
+    starts: set[int] = set()
+    for anchor, back in (("成", 3), ("一半", 2)):
+        i = text.find(anchor)
+        while i >= 0:
+            starts.update(range(max(0, i - back), i + 1))
+            i = text.find(anchor, i + 1)
+    out, pos = [], 0
+    for st in sorted(starts):
+        if st < pos:
+            continue
+        m = _SHARE.match(text, st)
+        if m is not None and m.end() > m.start():
+            out.append(m)
+            pos = m.end()
     return out
 
 

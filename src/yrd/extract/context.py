@@ -1,7 +1,7 @@
 """What one document's extractors share: its text, sentences, and the facts found so far."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .text import sentences
@@ -9,6 +9,9 @@ from .text import sentences
 
 @dataclass
 class Context:
+    """The text and the facts found so far. The later extractors (targets, events, relations) only read the
+    entity lists, so their positional indexes are built on first use and kept."""
+
     text: str
     published_at: str | None
     publisher: str | None = None
@@ -19,6 +22,7 @@ class Context:
     people: list[dict] = field(default_factory=list)
     organizations: list[dict] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
+    _indexes: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         if not self.sentences:
@@ -29,21 +33,47 @@ class Context:
         i = bisect_right(self._starts, offset) - 1
         return self.sentences[max(i, 0)] if self.sentences else (0, len(self.text))
 
+    def sentence_index(self, offset: int) -> int:
+        """The index of the sentence that holds ``offset`` (or the last one starting before it; -1 if none)."""
+        return bisect_right(self._starts, offset) - 1
+
+    def starting_in(self, items: list[dict], start: int, end: int) -> list[dict]:
+        """The items (dates, amounts: in text order) that start inside [start, end)."""
+        key = ("starts", id(items))
+        cached = self._indexes.get(key)
+        if cached is None or cached[0] is not items or len(cached[1]) != len(items):
+            starts = [x["start"] for x in items]
+            cached = self._indexes[key] = (items, starts, all(a <= b for a, b in zip(starts, starts[1:])))
+        _, starts, ordered = cached
+        if not ordered:
+            return [x for x in items if start <= x["start"] < end]
+        return items[bisect_left(starts, start):bisect_left(starts, end)]
+
     def in_range(self, items: list[dict], start: int, end: int) -> list[dict]:
-        return [x for x in items if start <= x["start"] and x["end"] <= end]
+        """The items (dates, amounts: in text order) that lie inside [start, end)."""
+        return [x for x in self.starting_in(items, start, end) if x["end"] <= end]
+
+    def _mentions(self, kinds: tuple[str, ...]) -> tuple[list[tuple[int, int, str, str]], list[int]]:
+        key = ("mentions", kinds)
+        cached = self._indexes.get(key)
+        if cached is None:
+            out = [(m["start"], m["end"], entity["name"], kind)
+                   for kind in kinds for entity in getattr(self, kind) for m in entity["mentions"]]
+            out.sort()
+            cached = self._indexes[key] = (out, [m[0] for m in out])
+        return cached
 
     def entity_mentions(self, start: int, end: int, kinds=("places", "organizations")) -> list[tuple[int, int, str, str]]:
         """(start, end, canonical name, kind) of place and organisation mentions inside [start, end)."""
-        out = []
-        for kind in kinds:
-            for entity in getattr(self, kind):
-                for m in entity["mentions"]:
-                    if start <= m["start"] and m["end"] <= end:
-                        out.append((m["start"], m["end"], entity["name"], kind))
-        out.sort()
-        # drop a place mention inside an organisation mention (上海海关 is one party, not two)
-        kept = []
-        for item in out:
+        mentions, starts = self._mentions(tuple(kinds))
+        kept: list[tuple[int, int, str, str]] = []
+        for i in range(bisect_left(starts, start), len(mentions)):
+            item = mentions[i]
+            if item[0] >= end:
+                break
+            if item[1] > end:
+                continue
+            # drop a place mention inside an organisation mention (上海海关 is one party, not two)
             if kept and item[0] < kept[-1][1]:
                 if item[1] - item[0] > kept[-1][1] - kept[-1][0]:
                     kept[-1] = item

@@ -11,9 +11,11 @@ left over the name until a boundary word, so long names stay whole
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..resources import path
+from .lexicon import Lexicon
 
 _SURNAMES = set(
     "习王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
@@ -41,7 +43,8 @@ _TITLE = re.compile(
     r"(?!常务|副|党|[^\W\d_和与及、，]{0,4}(?:" + _TITLE_WORDS + r"))"
     r"(?P<name>[\u4e00-\u9fff·]{2,5})"
 )
-_TITLE_WORD = re.compile(_TITLE_WORDS)
+# where title words start: the literal words of _TITLE_WORDS (首席…官 by its 首席), leftmost-longest
+_TITLE_WORD = Lexicon(w.split("[")[0] for w in _TITLE_WORDS.split("|"))
 _CHAIN_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z（）]")
 _FOREIGN_NAME_END = re.compile(r"(?:通电话|通话|会谈|会晤|会见|举行|进行|发表|访问|抵达|致电|出席|表示|说)")
 _BYLINE = re.compile(r"(?:总台|本台|新华社|央视|本报|特约)?记者\s*(?P<name>[\u4e00-\u9fff]{2,3})(?=\s|[）)]|$|\n|报道|摄)")
@@ -64,6 +67,10 @@ _NAME_THEN_TITLE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<title>总书�
                               r"(?=[，。、在向对同和与主出强指表说来到的为五多亲考调视]|$)")
 # 范恒蔚说, 张杰介绍: a name right before a speech verb, after a clause boundary
 _NAME_SAYS = re.compile(r"(?:^|(?<=[，。：；“”\s]))(?P<name>[\u4e00-\u9fff]{2,3}?)(?=说|表示|介绍|指出|认为|坦言|告诉记者|透露)")
+# where the titles and verbs that close those two patterns start (zero-width, so overlapping ones too)
+_TITLE_AFTER_NAME = ("总书记", "副主席", "主席", "副总理", "总理", "委员长", "同志")
+_SAYS = ("说", "表示", "介绍", "指出", "认为", "坦言", "告诉记者", "透露")
+_CLAUSE_BREAK = re.compile("[，。；：！？、\n ]")
 _FOREIGN_TITLES = ("总统", "首相", "国王", "女王", "总理", "大使", "总领事")
 _NOT_NAMES = {"表示", "介绍", "指出", "强调", "同志", "一行", "等人", "们", "和", "说", "在", "出席", "会见"}
 
@@ -103,7 +110,6 @@ _NOT_ORG_ENDINGS = re.compile(
 )
 _GENERIC_ENDINGS = re.compile(r"(?:示范基地|生产基地|研发中心|数据中心|运营中心|物流中心|产业基金|服务平台|公共平台)$")
 _ORG_KIND = dict(_ORG_SUFFIX)
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·\-—]")
 _BOUNDARY_WORDS = (
     "今年以来", "今年", "去年", "以来", "目前", "当天", "此外", "同时", "其中", "这是", "这个", "该", "各", "全国", "我国", "首个", "一批",
     "多家", "成为", "作为", "打造", "设立", "组建", "依托", "包括", "加入", "位于", "来自", "通过", "落户", "签署", "签订", "举行", "召开",
@@ -115,21 +121,58 @@ _BOUNDARY_WORDS = (
     "投放", "当地", "主管部门", "部门", "企业", "龙头企业", "适时", "仅", "接", "累计", "上半年", "下半年", "首列", "途经", "经过",
     "连接", "依靠", "借助", "面向", "支持", "服务", "覆盖", "进入", "入驻", "引进", "招引", "吸引", "带动", "助力", "牵头", "主导",
 )
-_BOUNDARY = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _BOUNDARY_WORDS), key=len, reverse=True)) + ")$"
-    # a measure word after a number (3家, 10个, 2025年) ends a name too; 国家 and 个人 do not
-    r"|(?<=[0-9一二三四五六七八九十两几多余数百千万])[个家所座条批项年月日]$"
+# What ends a name on its left, written backwards: a character that is not part of names, a boundary word, or
+# a measure word after a number (3家, 10个, 2025年; 国家 and 个人 do not end a name)
+_REVERSED_STOP = re.compile(
+    r"[^\u4e00-\u9fffA-Za-z0-9（）()·\-—]"
+    "|" + "|".join(re.escape(w[::-1]) for w in sorted(set(_BOUNDARY_WORDS), key=len, reverse=True))
+    + r"|[个家所座条批项年月日][0-9一二三四五六七八九十两几多余数百千万]"
 )
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _GENERIC_INFRA = re.compile(r"的|内|首条|首座|一条|多条|地区|区域|全国|国家|^长三角$|^长江$|沿线|沿江|沿海|城市")
 _INFRA_SUFFIX = ("铁路", "高铁", "城际", "高速公路", "高速", "大桥", "隧道", "机场", "运河", "水电站")
 _GENERIC_PREFIX = {"跨国", "境外", "国内", "国外", "外资", "民营", "国有", "相关", "航空", "科技", "物流", "保险", "投资", "上市",
                    "龙头", "平台", "互联网", "夜间", "城际", "普速", "省份", "沿海", "当地", "各地", "地方", "有关"}
+# a generic word, or one with a single character more, before a suffix (外资企业…, 相关部门…): no name
+_GENERIC_PREFIX_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_GENERIC_PREFIX, key=len, reverse=True))) + ")(?s:.)?")
 _GENERIC = {"中心", "平台", "基地", "部", "局", "厅", "署", "港", "工程", "公司", "集团", "银行", "政府", "园区", "高速",
             "城际", "委员会", "办公室", "基金", "走廊", "联盟", "协会", "大学", "学院", "医院", "示范区"}
 
 
 def _span(text: str, start: int, end: int) -> dict:
     return {"start": start, "end": end, "text": text[start:end]}
+
+
+def occurrences(text: str, word: str) -> list[dict]:
+    """Every non-overlapping occurrence of ``word`` in ``text``, as spans."""
+    out, n = [], len(word)
+    i = text.find(word) if word else -1
+    while i >= 0:
+        out.append({"start": i, "end": i + n, "text": word})
+        i = text.find(word, i + n)
+    return out
+
+
+def _anchored(pattern: re.Pattern, text: str, anchors: tuple[str, ...], back: tuple[int, ...]) -> list[re.Match]:
+    """What ``pattern.finditer(text)`` finds, when every match holds one of the words ``anchors`` starting
+    one of ``back`` characters after the match's start (a name of 2–3 characters before its title or
+    verb): only those starts are tried, and the words are found with ``str.find`` at C speed."""
+    starts = set()
+    for word in anchors:
+        i = text.find(word)
+        while i >= 0:
+            starts.update(i - k for k in back if i >= k)
+            i = text.find(word, i + 1)
+    starts = sorted(starts)
+    out, pos = [], 0
+    for st in starts:
+        if st < pos:
+            continue
+        m = pattern.match(text, st)
+        if m is not None:
+            out.append(m)
+            pos = max(m.end(), st + 1)
+    return out
 
 
 def _follows(text: str, i: int) -> bool:
@@ -164,13 +207,15 @@ def find_people(text: str) -> list[dict]:
     """Named people with their title (as written before the name) and every mention."""
     people: dict[str, dict] = {}
     pos = 0
-    for tw in _TITLE_WORD.finditer(text):
-        if tw.start() < pos:
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    for tw_start, _, _ in _TITLE_WORD.find(text):
+        if tw_start < pos:
             continue  # inside a chain already read
         # anchor the chain at the clause boundary before this title word (at most 24 characters back)
-        left = max(text.rfind(c, 0, tw.start()) for c in "，。；：！？、\n ") + 1
+        k = bisect_left(breaks, tw_start) - 1
+        left = breaks[k] + 1 if k >= 0 else 0
         m = None
-        for st in range(max(left, tw.start() - 24, pos), tw.start() + 1):
+        for st in range(max(left, tw_start - 24, pos), tw_start + 1):
             if _CHAIN_CHAR.match(text, st):
                 m = _TITLE.match(text, st)
                 if m is not None:
@@ -201,24 +246,23 @@ def find_people(text: str) -> list[dict]:
             people.setdefault(other, {"name": other, "title": title, "mentions": []})
             nxt += 1 + k
         pos = max(pos, nxt)
-    for m in _NAME_THEN_TITLE.finditer(text):
+    for m in _anchored(_NAME_THEN_TITLE, text, _TITLE_AFTER_NAME, (3, 2)):
         name = m.group("name")
         if name[:2] in _NOT_NAME_STARTS or name[0] not in _SURNAMES or _is_institution(name):
             continue
         entry = people.setdefault(name, {"name": name, "title": m.group("title"), "mentions": []})
         entry["title"] = entry["title"] or m.group("title")
-    for m in _NAME_SAYS.finditer(text):
+    for m in _anchored(_NAME_SAYS, text, _SAYS, (3, 2)):
         name = m.group("name")
         if name in people or name[0] not in _SURNAMES or name[:2] in _NOT_NAME_STARTS or _is_place_word(name):
             continue
         people[name] = {"name": name, "title": None, "mentions": []}
-    for m in _BYLINE.finditer(text):
+    for m in _anchored(_BYLINE, text, ("记者",), (3, 2, 0)):
         name = m.group("name")
         if name[0] in _SURNAMES:
             people.setdefault(name, {"name": name, "title": "记者", "mentions": []})
     for name, entry in people.items():
-        for occ in re.finditer(re.escape(name), text):
-            entry["mentions"].append(_span(text, occ.start(), occ.end()))
+        entry["mentions"] = occurrences(text, name)
     return [p for p in people.values() if p["mentions"]]
 
 
@@ -267,23 +311,26 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
     if places is not None:
         place_spans = sorted((m["start"], m["end"]) for p in places for m in p["mentions"])
     orgs: dict[str, dict] = {}
+    place_starts = [a for a, _ in place_spans] if place_spans is not None else []
+    reversed_text = text[::-1]
     for m in _ORG_RE.finditer(text):
-        start = _org_start(text, m.start())
+        start = _org_start(text, m.start(), reversed_text)
         name = text[start:m.end()]
         if _NOT_ORG_ENDINGS.search(name) or (_GENERIC_ENDINGS.search(name) and len(name) <= 6):
             continue
         if name in _GENERIC or len(name) - len(m.group()) < 2 or len(name) > 40:
             continue
-        if not re.search(r"[\u4e00-\u9fff]", name[: len(name) - len(m.group())]):
+        if not _HAN.search(name, 0, len(name) - len(m.group())):
             continue
         suffix = m.group()
         prefix = name[: len(name) - len(suffix)]
-        if prefix in _GENERIC_PREFIX or any(prefix.startswith(g) and len(prefix) <= len(g) + 1 for g in _GENERIC_PREFIX):
+        if _GENERIC_PREFIX_RE.fullmatch(prefix):
             continue
         if place_spans is not None:
-            start, name = _start_at_place(text, start, m.end(), place_spans)
+            start, name = _start_at_place(text, start, m.end(), place_spans, place_starts)
             prefix = name[: len(name) - len(suffix)]
-            has_place = any(start <= a < m.end() for a, _ in place_spans)
+            first = bisect_left(place_starts, start)
+            has_place = first < len(place_starts) and place_starts[first] < m.end()
             if suffix in _INFRA_SUFFIX and (not has_place or len(prefix) > 10 or _GENERIC_INFRA.search(prefix)):
                 continue  # 夜间高铁, 长三角地区铁路, 示范区内首条高速铁路: a kind of thing, not a named project
             if suffix == "政府" and not has_place:
@@ -295,8 +342,7 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
             orgs.setdefault(name, {"name": name, "kind": kind, "mentions": []})
     # a shorter name contained in a longer one found elsewhere stays its own organisation only if it occurs alone
     for name, entry in orgs.items():
-        for occ in re.finditer(re.escape(name), text):
-            entry["mentions"].append(_span(text, occ.start(), occ.end()))
+        entry["mentions"] = occurrences(text, name)
     names = sorted(orgs, key=len, reverse=True)
     out = []
     for name in names:
@@ -322,25 +368,29 @@ def _known_organizations() -> dict[str, str]:
     return out
 
 
-def _start_at_place(text: str, start: int, end: int, place_spans: list[tuple[int, int]]) -> tuple[int, str]:
+def _start_at_place(text: str, start: int, end: int, place_spans: list[tuple[int, int]],
+                    place_starts: list[int]) -> tuple[int, str]:
     """Move the start of a candidate name to the first place mention inside it, if there is one."""
-    for a, b in place_spans:
-        if start < a < end and b <= end:
+    for k in range(bisect_right(place_starts, start), len(place_spans)):
+        a, b = place_spans[k]
+        if a >= end:
+            break
+        if b <= end:
             if a - start >= 2:
                 return a, text[a:end]
             break
     return start, text[start:end]
 
 
-def _org_start(text: str, suffix_start: int) -> int:
-    i = suffix_start
+def _org_start(text: str, suffix_start: int, reversed_text: str) -> int:
+    """Where the name ending in a suffix starts: left over name characters up to a boundary word (今年, 位于,
+    在 …) or a number's measure word (3家), 30 characters at most.
+
+    Walking left is a forward search in the reversed text, where one regex finds the first stop."""
+    n = len(text)
     limit = max(0, suffix_start - 30)
-    while i > limit and _NAME_CHARS.match(text[i - 1]):
-        if _BOUNDARY.search(text[max(limit, i - 4):i]):
-            word = _BOUNDARY.search(text[max(limit, i - 4):i]).group()
-            if i - len(word) >= 0:
-                break
-        i -= 1
+    stop = _REVERSED_STOP.search(reversed_text, n - suffix_start, n - limit)
+    i = n - stop.start() if stop else limit
     while i < suffix_start and text[i] in "（(":
         i += 1
     return i

@@ -35,15 +35,22 @@ _PRIORITY = ["signing", "unveiling", "groundbreaking", "completion", "approval",
 
 def find_events(ctx: Context) -> list[dict]:
     text = ctx.text
+    # each type's trigger words, found in one scan of the text and grouped by sentence (a trigger that
+    # runs past its sentence's end is not one)
+    by_sentence: dict[int, dict[str, list[re.Match]]] = {}
+    for etype in _PRIORITY:
+        for m in _TRIGGERS[etype].finditer(text):
+            k = ctx.sentence_index(m.start())
+            if k >= 0 and m.end() <= ctx.sentences[k][1]:
+                by_sentence.setdefault(k, {}).setdefault(etype, []).append(m)
     events = []
-    for s_start, s_end in ctx.sentences:
+    for k in sorted(by_sentence):
+        s_start, s_end = ctx.sentences[k]
         sentence = text[s_start:s_end]
-        seen_types = set()
+        triggers = by_sentence[k]
         for etype in _PRIORITY:
-            for m in _TRIGGERS[etype].finditer(sentence):
-                t_start = s_start + m.start()
-                if etype in seen_types:
-                    break
+            for m in triggers.get(etype, ()):
+                t_start = m.start()
                 if not _happened(text, ctx, s_start, t_start, m.group()):
                     continue
                 if etype == "meeting" and not _MEETING_NOUN.search(sentence):
@@ -55,17 +62,16 @@ def find_events(ctx: Context) -> list[dict]:
                     continue  # 到2030年…基本建成: a goal, not a happening
                 if etype == "launch" and m.group() == "开通" and "开通运营" in sentence:
                     continue
-                seen_types.add(etype)
                 events.append(_event(ctx, etype, s_start, s_end, t_start))
-                break
+                break  # one event of a type per sentence
     return events
 
 
 def _deadline_before(ctx: Context, s_start: int, t_start: int) -> bool:
     """A date after the publication (到2030年, 明年) before the trigger makes the clause a plan."""
     pub = (ctx.published_at or "")[:10]
-    for d in ctx.dates:
-        if s_start <= d["start"] < t_start and d.get("value"):
+    for d in ctx.starting_in(ctx.dates, s_start, t_start):
+        if d.get("value"):
             value = str(d.get("end_value") or d["value"])
             if pub and value[:len(pub)] > pub[:len(value)]:
                 return True

@@ -39,12 +39,34 @@ def alliances() -> dict[str, tuple[str, list[str]]]:
 
 
 def find_relations(ctx: Context) -> list[dict]:
+    """Cooperation, membership and connects relations, sentence by sentence (only sentences with a
+    cooperation verb, an alliance's name or a named railway, road or bridge are looked at)."""
+    text = ctx.text
+    with_verb = {ctx.sentence_index(m.start()) for m in _COOP_VERB.finditer(text)}
+    with_alliance = {ctx.sentence_index(m.start()) for m in _alliance_re().finditer(text)}
+    infra = [org for org in ctx.organizations if org.get("kind") == "project" and _INFRA.search(org["name"])]
+    with_infra = {ctx.sentence_index(m["start"]) for org in infra for m in org["mentions"]}
     out = []
-    for s_start, s_end in ctx.sentences:
-        out.extend(_cooperation(ctx, s_start, s_end))
-        out.extend(_membership(ctx, s_start, s_end))
-        out.extend(_connects(ctx, s_start, s_end))
+    for k in sorted((with_verb | with_alliance | with_infra) - {-1}):
+        s_start, s_end = ctx.sentences[k]
+        if k in with_verb:
+            out.extend(_cooperation(ctx, s_start, s_end))
+        if k in with_alliance:
+            out.extend(_membership(ctx, s_start, s_end))
+        if k in with_infra:
+            out.extend(_connects(ctx, s_start, s_end, infra))
     return out
+
+
+@lru_cache(maxsize=1)
+def _alliance_re() -> re.Pattern:
+    """Any name or alias of the registry (to find the sentences worth looking at)."""
+    return re.compile("|".join(map(re.escape, sorted(alliances(), key=len, reverse=True))))
+
+
+@lru_cache(maxsize=1)
+def _alliance_keys() -> list[str]:
+    return sorted(alliances(), key=len, reverse=True)
 
 
 def _parties_before(ctx: Context, s_start: int, verb_start: int) -> list[str]:
@@ -95,7 +117,7 @@ def _membership(ctx: Context, s_start: int, s_end: int) -> list[dict]:
     sentence = text[s_start:s_end]
     registry = alliances()
     out = []
-    for key in sorted(registry, key=len, reverse=True):
+    for key in _alliance_keys():
         i = sentence.find(key)
         if i < 0:
             continue
@@ -116,13 +138,12 @@ def _membership(ctx: Context, s_start: int, s_end: int) -> list[dict]:
     return out
 
 
-def _connects(ctx: Context, s_start: int, s_end: int) -> list[dict]:
+def _connects(ctx: Context, s_start: int, s_end: int, infra: list[dict]) -> list[dict]:
+    """``infra``: the article's organisations of kind project whose name is a railway, road, bridge …"""
     text = ctx.text
     out = []
     gaz = load()
-    for org in ctx.organizations:
-        if org.get("kind") != "project" or not _INFRA.search(org["name"]):
-            continue
+    for org in infra:
         for mention in org["mentions"]:
             if not (s_start <= mention["start"] < s_end):
                 continue
