@@ -70,7 +70,7 @@ _NAME_SAYS = re.compile(r"(?:^|(?<=[，。：；“”\s]))(?P<name>[\u4e00-\u9f
 # where the titles and verbs that close those two patterns start (zero-width, so overlapping ones too)
 _TITLE_AFTER_NAME = ("总书记", "副主席", "主席", "副总理", "总理", "委员长", "同志")
 _SAYS = ("说", "表示", "介绍", "指出", "认为", "坦言", "告诉记者", "透露")
-_CLAUSE_BREAK = re.compile("[，。；：！？、\n ]")
+_CLAUSE_BREAK = frozenset("，。；：！？、\n ")
 _FOREIGN_TITLES = ("总统", "首相", "国王", "女王", "总理", "大使", "总领事")
 _NOT_NAMES = {"表示", "介绍", "指出", "强调", "同志", "一行", "等人", "们", "和", "说", "在", "出席", "会见"}
 
@@ -103,12 +103,15 @@ _ORG_RE = re.compile(
         "|部|", "|部(?!署|分|门|件|位|长|委|队|落)|").replace("|局|", "|局(?!长|面|势)|").replace("|厅|", "|厅(?!长)|")
 )
 # Words that end in an organisation suffix but are not organisations (格局, 餐厅, 全部, 系统工程 …).
-_NOT_ORG_ENDINGS = re.compile(
-    r"(?:格局|布局|大局|结局|开局|当局|变局|困局|破局|新局|时局|大厅|客厅|餐厅|展厅|门厅|前厅|会议厅|全部|内部|外部|东部|西部|南部|北部|"
-    r"中部|局部|总部|干部|底部|顶部|头部|腹部|部分|系统工程|民心工程|民生工程|基础工程|重点工程|香港|海港|军港|商港|良港|渔港|出港|进港|"
-    r"空港|信港|重心|主平台|新平台|大平台|好平台|公园|乐园)$"
+_NOT_ORG_ENDINGS = (
+    "格局", "布局", "大局", "结局", "开局", "当局", "变局", "困局", "破局", "新局", "时局", "大厅", "客厅", "餐厅", "展厅", "门厅", "前厅", "会议厅",
+    "全部", "内部", "外部", "东部", "西部", "南部", "北部", "中部", "局部", "总部", "干部", "底部", "顶部", "头部", "腹部", "部分", "系统工程", "民心工程",
+    "民生工程", "基础工程", "重点工程", "香港", "海港", "军港", "商港", "良港", "渔港", "出港", "进港", "空港", "信港", "重心", "主平台", "新平台", "大平台",
+    "好平台", "公园", "乐园",
 )
-_GENERIC_ENDINGS = re.compile(r"(?:示范基地|生产基地|研发中心|数据中心|运营中心|物流中心|产业基金|服务平台|公共平台)$")
+_GENERIC_ENDINGS = (
+    "示范基地", "生产基地", "研发中心", "数据中心", "运营中心", "物流中心", "产业基金", "服务平台", "公共平台",
+)
 _ORG_KIND = dict(_ORG_SUFFIX)
 _BOUNDARY_WORDS = (
     "今年以来", "今年", "去年", "以来", "目前", "当天", "此外", "同时", "其中", "这是", "这个", "该", "各", "全国", "我国", "首个", "一批",
@@ -207,13 +210,15 @@ def find_people(text: str) -> list[dict]:
     """Named people with their title (as written before the name) and every mention."""
     people: dict[str, dict] = {}
     pos = 0
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     for tw_start, _, _ in _TITLE_WORD.find(text):
         if tw_start < pos:
             continue  # inside a chain already read
         # anchor the chain at the clause boundary before this title word (at most 24 characters back)
-        k = bisect_left(breaks, tw_start) - 1
-        left = breaks[k] + 1 if k >= 0 else 0
+        left = 0
+        for j in range(tw_start - 1, max(-1, tw_start - 26), -1):
+            if text[j] in _CLAUSE_BREAK:
+                left = j + 1
+                break
         m = None
         for st in range(max(left, tw_start - 24, pos), tw_start + 1):
             if _CHAIN_CHAR.match(text, st):
@@ -316,7 +321,7 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
     for m in _ORG_RE.finditer(text):
         start = _org_start(text, m.start(), reversed_text)
         name = text[start:m.end()]
-        if _NOT_ORG_ENDINGS.search(name) or (_GENERIC_ENDINGS.search(name) and len(name) <= 6):
+        if name.endswith(_NOT_ORG_ENDINGS) or (len(name) <= 6 and name.endswith(_GENERIC_ENDINGS)):
             continue
         if name in _GENERIC or len(name) - len(m.group()) < 2 or len(name) > 40:
             continue
@@ -337,9 +342,9 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
                 continue  # 适时投放政府 …: a government is named by its place
         kind = _ORG_KIND.get(suffix) or _ORG_KIND.get(re.sub(r"\(.*", "", suffix), "other")
         orgs.setdefault(name, {"name": name, "kind": kind, "mentions": []})
-    for name, kind in _known_organizations().items():
-        if name in text:
-            orgs.setdefault(name, {"name": name, "kind": kind, "mentions": []})
+    known = _known_organizations()
+    for name in dict.fromkeys(w for _, _, w in _known_organizations_lexicon().find_all(text)):
+        orgs.setdefault(name, {"name": name, "kind": known[name], "mentions": []})
     # a shorter name contained in a longer one found elsewhere stays its own organisation only if it occurs alone
     for name, entry in orgs.items():
         entry["mentions"] = occurrences(text, name)
@@ -366,6 +371,11 @@ def _known_organizations() -> dict[str, str]:
                 name, kind, *rest = line.rstrip("\n").split("\t")
                 out[name] = kind
     return out
+
+
+@lru_cache(maxsize=1)
+def _known_organizations_lexicon() -> Lexicon:
+    return Lexicon(_known_organizations())
 
 
 def _start_at_place(text: str, start: int, end: int, place_spans: list[tuple[int, int]],

@@ -22,6 +22,9 @@ _TRIGGERS = {
     "launch": re.compile(r"启动|启用|开通|上线|开行|首发|开跑|通航|发车|推广使用|正式实施|开展[^，。；]{0,20}行动"),
     "meeting": re.compile(r"召开|举行|举办|开幕|闭幕"),
 }
+# (never across a sentence's end, so no match can hide a trigger of the next sentence)
+_ANY_TRIGGER = re.compile("|".join(p.pattern for p in _TRIGGERS.values()).replace("[^，。；]", "[^，。；！？!?;\n]"))
+assert _ANY_TRIGGER.pattern.count("[^，。；！？!?;\n]") == 1
 _MEETING_NOUN = re.compile(r"会议|大会|论坛|峰会|洽谈会|推介会|全会|座谈会|联席会|博览会|交易会|交流会|发布会|研讨会|对接会|年会|会商|展会|进博会|审议")
 _NOT_HAPPENING_AFTER = re.compile(r"^(?:的|后|以来|之后|之前|面积|量|率|规模|数量|总量|金额|项目数|时间|于)")
 _AGGREGATE_BEFORE = re.compile(r"(?:多次|先后|一系列|累计|陆续|每年|每月|已累计|年均|逐步)[^，。]{0,6}$")
@@ -35,32 +38,27 @@ _PRIORITY = ["signing", "unveiling", "groundbreaking", "completion", "approval",
 
 def find_events(ctx: Context) -> list[dict]:
     text = ctx.text
-    # each type's trigger words, found in one scan of the text and grouped by sentence (a trigger that
-    # runs past its sentence's end is not one)
-    by_sentence: dict[int, dict[str, list[re.Match]]] = {}
-    for etype in _PRIORITY:
-        for m in _TRIGGERS[etype].finditer(text):
-            k = ctx.sentence_index(m.start())
-            if k >= 0 and m.end() <= ctx.sentences[k][1]:
-                by_sentence.setdefault(k, {}).setdefault(etype, []).append(m)
+    # one scan for any trigger picks the few sentences worth reading; each type's triggers are then
+    # found inside those sentences alone
+    candidates = sorted({ctx.sentence_index(m.start()) for m in _ANY_TRIGGER.finditer(text)} - {-1})
     events = []
-    for k in sorted(by_sentence):
+    for k in candidates:
         s_start, s_end = ctx.sentences[k]
         sentence = text[s_start:s_end]
-        triggers = by_sentence[k]
+        triggers = {etype: [(s_start + m.start(), m.group()) for m in _TRIGGERS[etype].finditer(sentence)]
+                    for etype in _PRIORITY}
         for etype in _PRIORITY:
-            for m in triggers.get(etype, ()):
-                t_start = m.start()
-                if not _happened(text, ctx, s_start, t_start, m.group()):
+            for t_start, trigger in triggers[etype]:
+                if not _happened(text, ctx, s_start, t_start, trigger):
                     continue
                 if etype == "meeting" and not _MEETING_NOUN.search(sentence):
                     continue
                 if etype == "release" and (not _RELEASE_OBJECT.search(text[max(s_start, t_start - 20):t_start + 30])
-                                           or text[t_start + len(m.group()):t_start + len(m.group()) + 1] in ("会", "厅")):
+                                           or text[t_start + len(trigger):t_start + len(trigger) + 1] in ("会", "厅")):
                     continue  # 发布会 is a meeting, not a release
                 if _deadline_before(ctx, s_start, t_start):
                     continue  # 到2030年…基本建成: a goal, not a happening
-                if etype == "launch" and m.group() == "开通" and "开通运营" in sentence:
+                if etype == "launch" and trigger == "开通" and "开通运营" in sentence:
                     continue
                 events.append(_event(ctx, etype, s_start, s_end, t_start))
                 break  # one event of a type per sentence

@@ -26,20 +26,36 @@ def _hash(a: int, b: int) -> int:
     return ((a * _MUL) & 0xFFFFFFFF ^ b) & _MASK
 
 
+_last: list = [None, None]  # the last text hashed and its hashes: every lexicon reads the same article
+
+
+def _bigram_hashes(text: str) -> np.ndarray:
+    """The hash of every character bigram of ``text`` (vectorised :func:`_hash`)."""
+    if _last[0] is text:
+        return _last[1]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    h = ((codes[:-1] * np.uint32(_MUL)) ^ codes[1:]) & np.uint32(_MASK)
+    _last[0], _last[1] = text, h
+    return h
+
+
 class Lexicon:
     """A set of words (two characters or more) with a fast leftmost-longest matcher."""
 
-    __slots__ = ("by_prefix", "_bits", "_get")
+    __slots__ = ("by_prefix", "words", "_lengths", "_bits", "_get")
 
     def __init__(self, words: Iterable[str]):
+        self.words = frozenset(w for w in words if len(w) >= 2)
         by_prefix: dict[str, list[str]] = {}
-        for w in set(words):
-            if len(w) >= 2:
-                by_prefix.setdefault(w[:2], []).append(w)
+        for w in self.words:
+            by_prefix.setdefault(w[:2], []).append(w)
         for entries in by_prefix.values():
             entries.sort(key=len, reverse=True)
         self.by_prefix = by_prefix
-        self._get = by_prefix.get
+        # the lengths of the words that start with each bigram, longest first: one set lookup per length
+        self._lengths = {prefix: tuple(sorted({len(w) for w in entries}, reverse=True))
+                         for prefix, entries in by_prefix.items()}
+        self._get = self._lengths.get
         bits = np.zeros(1 << _BITS, dtype=np.bool_)
         for prefix in by_prefix:
             bits[_hash(ord(prefix[0]), ord(prefix[1]))] = True
@@ -49,23 +65,22 @@ class Lexicon:
         """Positions where some word's first two characters occur (a superset of where words start)."""
         if len(text) < 2:
             return []
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        h = ((codes[:-1] * np.uint32(_MUL)) ^ codes[1:]) & np.uint32(_MASK)
-        return np.flatnonzero(self._bits[h]).tolist()
+        return self._bits[_bigram_hashes(text)].nonzero()[0].tolist()
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of the leftmost-longest, non-overlapping matches, in text order."""
         out = []
         pos = 0
-        get, startswith = self._get, text.startswith
+        get, words = self._get, self.words
         for i in self.starts(text):
             if i < pos:
                 continue
-            words = get(text[i:i + 2])
-            if words:
-                for w in words:
-                    if startswith(w, i):
-                        pos = i + len(w)
+            lengths = get(text[i:i + 2])
+            if lengths:
+                for n in lengths:
+                    w = text[i:i + n]
+                    if w in words:
+                        pos = i + n
                         out.append((i, pos, w))
                         break
         return out
@@ -73,9 +88,10 @@ class Lexicon:
     def find_all(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of every occurrence of every word, overlapping ones too, in text order."""
         out = []
-        get, startswith = self._get, text.startswith
+        get, words = self._get, self.words
         for i in self.starts(text):
-            for w in get(text[i:i + 2]) or ():
-                if startswith(w, i):
-                    out.append((i, i + len(w), w))
+            for n in get(text[i:i + 2]) or ():
+                w = text[i:i + n]
+                if w in words:
+                    out.append((i, i + n, w))
         return out

@@ -24,7 +24,7 @@ def extract_all(doc: Document) -> None:
     doc.places = ctx.places
     doc.people = ctx.people
     doc.organizations = ctx.organizations
-    doc.amounts = [{k: a[k] for k in a} for a in ctx.amounts]
+    doc.amounts = ctx.amounts
     doc.targets = find_targets(ctx)
     doc.events = find_events(ctx)
     doc.relations = find_relations(ctx)

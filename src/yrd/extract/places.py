@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from ..resources import path
 from .gazetteer import DELTA_PROVINCES, LEVEL_RANK, Gazetteer, Unit, load
@@ -35,16 +36,8 @@ _CONNECTOR_AFTER = re.compile(
 )
 _INFRA_AFTER = re.compile(r"^(?:铁路|高铁|城际|高速|大桥|通道|线|运河|特高压|输电)")
 _NOT_PLACE_AFTER = re.compile(r"^(?:[江河湖溪山岛峰岭]|大桥|机场|车站|站|码头|公园|大道|风景区|景区)")
+_SITE_AFTER = ("在线", "网", "新闻网")  # … unless it names a publisher's site (浙江在线, 中国江苏网)
 _ADMIN_SUFFIX = re.compile(r"^(?:新区|区|县|市|镇|乡|街道|省)")
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    form: str
-    candidates: list[tuple[str, str]]  # (unit id, form kind)
-    unit: Unit | None = None
 
 
 @dataclass
@@ -61,6 +54,7 @@ class _Index:
     units_of: dict[str, list[tuple[Unit, str]]] = field(default_factory=dict)
     context_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     country_name: dict[str, str] = field(default_factory=dict)  # ISO code -> the first name listed for it
+    special: dict[str, str] = field(default_factory=dict)  # form -> "foreign:ISO" or "area:name"
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +90,8 @@ def _index() -> _Index:
     for iso_name, iso in countries.items():
         idx.country_name.setdefault(iso, iso_name)
     for form, cands in forms.items():
+        if cands[0][0].startswith(("foreign:", "area:")):
+            idx.special[form] = cands[0][0]
         idx.full_name[form] = any(kind in ("name", "alias", "old") for _, kind in cands)
         units = []
         for uid, kind in cands:
@@ -111,24 +107,17 @@ def _index() -> _Index:
     return idx
 
 
-def _matches(text: str) -> list[Mention]:
-    """Leftmost-longest, non-overlapping matches of every form of two characters or more."""
-    idx = _index()
-    forms = idx.forms
-    return [Mention(s, e, form, list(forms[form])) for s, e, form in idx.lexicon.find(text)]
-
-
-def _guarded(text: str, m: Mention, publisher_spans: list[tuple[int, int]]) -> bool:
-    """True if this match is not a place of the article."""
+def _guarded(text: str, start: int, end: int, form: str, full_name: bool, publisher_spans: list[tuple[int, int]]) -> bool:
+    """True if this match of a form is not a place of the article."""
     for s, e in publisher_spans:
-        if s <= m.start < e:
+        if s <= start < e:
             return True  # inside the publisher's own name
-    if text.startswith(("在线", "网", "新闻网"), m.end):
+    if text.startswith(_SITE_AFTER, end):
         return True  # 浙江在线, 中国江苏网: a publisher's site name
-    if _index().full_name[m.form]:
+    if full_name:
         return False  # a full name (宁波市, 江北区) is a place whatever surrounds it
-    after = text[m.end:m.end + 6]
-    if len(m.form) <= 3 and _TITLE_BEFORE.search(text, max(0, m.start - 8), m.start):
+    after = text[end:end + 6]
+    if len(form) <= 3 and _TITLE_BEFORE.search(text, max(0, start - 8), start):
         return True  # 芜湖市委书记宁波: a person
     if _MEDIA_AFTER.match(after):
         return True  # 江苏卫视, 浙江日报: a medium named after its province
@@ -139,9 +128,9 @@ def _guarded(text: str, m: Mention, publisher_spans: list[tuple[int, int]]) -> b
     return False
 
 
-def _pick(m: Mention, adjacent_parent: Unit | None, context: set[str], gaz: Gazetteer, common: frozenset[str]) -> Unit | None:
-    """The unit a mention names, given the unit right before it (if any) and the article's context."""
-    cands = list(_index().units_of[m.form])  # a copy: it is sorted below
+def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazetteer, common: frozenset[str]) -> Unit | None:
+    """The unit a form names, given the unit right before it (if any) and the article's context."""
+    cands = list(_index().units_of[form])  # a copy: it is sorted below
     if not cands:
         return None
     if adjacent_parent is not None:
@@ -149,9 +138,9 @@ def _pick(m: Mention, adjacent_parent: Unit | None, context: set[str], gaz: Gaze
                  adjacent_parent.id in u.ancestors(gaz) or adjacent_parent.adcode in u.hosts]
         if below:
             cands = below
-        elif m.form in common or all(k == "townshort" for _, k in cands):
+        elif form in common or all(k == "townshort" for _, k in cands):
             return None
-    elif m.form in common or all(k == "townshort" for _, k in cands):
+    elif form in common or all(k == "townshort" for _, k in cands):
         return None  # 合作, 通道, 城区: ordinary words unless next to their parent; town short names likewise
 
     def score(item):
@@ -256,57 +245,69 @@ def find_places(text: str, publisher: str | None = None) -> list[dict]:
     if publisher:
         for m in re.finditer(re.escape(publisher), text):
             publisher_spans.append((m.start(), m.end()))
-    mentions = [m for m in _matches(text) if not _guarded(text, m, publisher_spans)]
+    full_names = idx.full_name
+    mentions = []
+    for s, e, form in idx.lexicon.find(text):
+        if full_names[form] and not publisher_spans and not text.startswith(_SITE_AFTER, e):
+            mentions.append((s, e, form))  # a full name (宁波市, 江北区) is a place whatever surrounds it …
+        elif not _guarded(text, s, e, form, full_names[form], publisher_spans):
+            mentions.append((s, e, form))
     # context: units named in full anywhere in the article (their codes and ancestors)
     context: set[str] = set()
     context_ids = idx.context_ids
-    for m in mentions:
-        ids = context_ids.get(m.form)
+    for _, _, form in mentions:
+        ids = context_ids.get(form)
         if ids:
             context.update(ids)
-    prev = None
+    prev_unit, prev_end = None, -1
     resolved: list[tuple[int, int, Unit | str]] = []
     picked: dict[tuple[str, str | None], Unit | None] = {}  # within one article, a form next to one parent resolves once
-    for m in mentions:
-        if m.candidates[0][0].startswith(("foreign:", "area:")):
-            resolved.append((m.start, m.end, m.candidates[0][0]))
-            prev = None
+    special = idx.special
+    for start, end, form in mentions:
+        other = special.get(form)
+        if other is not None:  # a country or a named region
+            resolved.append((start, end, other))
+            prev_unit = None
             continue
-        adjacent_parent = prev.unit if prev is not None and prev.unit is not None and prev.end == m.start else None
-        key = (m.form, adjacent_parent.id if adjacent_parent is not None else None)
-        if key not in picked:
-            picked[key] = _pick(m, adjacent_parent, context, gaz, idx.common)
-        m.unit = picked[key]
-        if m.unit is not None:
-            resolved.append((m.start, m.end, m.unit))
-        prev = m
-    resolved.extend(_abbreviations(text, [(m.start, m.end) for m in mentions], gaz))
+        adjacent_parent = prev_unit if prev_end == start else None
+        key = (form, adjacent_parent.id if adjacent_parent is not None else None)
+        unit = picked[key] if key in picked else picked.setdefault(key, _pick(form, adjacent_parent, context, gaz, idx.common))
+        if unit is not None:
+            resolved.append((start, end, unit))
+        prev_unit, prev_end = unit, end
+    resolved.extend(_abbreviations(text, [(s, e) for s, e, _ in mentions], gaz))
     return _group(text, resolved, idx)
+
+
+def _entry(unit: Unit | str, idx: _Index) -> dict:
+    """The fact-sheet place of a unit (or of "area:…" / "foreign:…"), without mentions yet."""
+    if isinstance(unit, str):
+        kind, _, code = unit.partition(":")
+        if kind == "area":
+            name, lat, lon = idx.areas[code]
+            return {"name": name, "adcode": None, "level": "area", "lat": lat, "lon": lon, "parent_adcode": None,
+                    "mentions": []}
+        return {"name": idx.country_name[code], "adcode": None, "level": "foreign", "lat": None, "lon": None,
+                "parent_adcode": None, "iso": code, "mentions": []}
+    entry = {
+        # zones keep their statistical code apart: adcode is for GB/T 2260 units only
+        "name": unit.name, "adcode": unit.adcode if unit.level != "zone" else None,
+        "level": unit.level, "lat": unit.lat, "lon": unit.lon,
+        "parent_adcode": unit.parent, "mentions": []}
+    if unit.level == "zone" and unit.adcode:
+        entry["code"] = unit.adcode
+    return entry
 
 
 def _group(text: str, resolved, idx: _Index) -> list[dict]:
     by_key: dict[str, dict] = {}
-    for start, end, unit in sorted(resolved, key=lambda r: r[0]):
-        span = {"start": start, "end": end, "text": text[start:end]}
-        if isinstance(unit, str):
-            kind, _, code = unit.partition(":")
-            if kind == "area":
-                name, lat, lon = idx.areas[code]
-                entry = by_key.setdefault(unit, {"name": name, "adcode": None, "level": "area", "lat": lat,
-                                                  "lon": lon, "parent_adcode": None, "mentions": []})
-            else:
-                name = idx.country_name[code]
-                entry = by_key.setdefault(unit, {"name": name, "adcode": None, "level": "foreign", "lat": None,
-                                                  "lon": None, "parent_adcode": None, "iso": code, "mentions": []})
-        else:
-            entry = by_key.setdefault(unit.id, {
-                # zones keep their statistical code apart: adcode is for GB/T 2260 units only
-                "name": unit.name, "adcode": unit.adcode if unit.level != "zone" else None,
-                "level": unit.level, "lat": unit.lat, "lon": unit.lon,
-                "parent_adcode": unit.parent, "mentions": []})
-            if unit.level == "zone" and unit.adcode:
-                entry["code"] = unit.adcode
+    resolved.sort(key=itemgetter(0))
+    for start, end, unit in resolved:
+        key = unit if isinstance(unit, str) else unit.id
+        entry = by_key.get(key)
+        if entry is None:
+            entry = by_key[key] = _entry(unit, idx)
         mentions = entry["mentions"]
         if not mentions or mentions[-1]["end"] <= start:  # in text order: only the last one can overlap
-            mentions.append(span)
+            mentions.append({"start": start, "end": end, "text": text[start:end]})
     return list(by_key.values())

@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")
+# a sentence runs to a run of end punctuation (with the closing quotes after it), a line break or the end
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
 _CLAUSE_END = re.compile(r"[，,：:]")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (end-exclusive, including the closing punctuation, without surrounding blanks)."""
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end() if text[m.start()] != "\n" else m.start()
-        if text[start:end].strip():
-            out.append(_trim(text, start, end))
-        start = m.end()
-    if text[start:].strip():
-        out.append(_trim(text, start, len(text)))
+    out = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.span()
+        if start == end:
+            continue
+        if text[start].isspace() or text[end - 1].isspace():
+            start, end = _trim(text, start, end)
+            if start == end:
+                continue
+        out.append((start, end))
     return out
 
 
