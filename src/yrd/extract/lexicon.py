@@ -75,9 +75,14 @@ class Lexicon:
         for i in self.starts(text):
             if i < pos:
                 continue
-            lengths = get(text[i:i + 2])
+            bigram = text[i:i + 2]
+            lengths = get(bigram)
             if lengths:
                 for n in lengths:
+                    if n == 2:  # the bigram itself is a word (its length is listed only then)
+                        pos = i + 2
+                        out.append((i, pos, bigram))
+                        break
                     w = text[i:i + n]
                     if w in words:
                         pos = i + n

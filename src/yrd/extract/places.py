@@ -22,22 +22,28 @@ from .gazetteer import DELTA_PROVINCES, LEVEL_RANK, Gazetteer, Unit, load
 from .lexicon import Lexicon
 
 _SUFFIX = re.compile(r"(?:自治县|自治旗|自治州|新区|林区|特区|地区|矿区|区|县|市|旗|盟|省)$")
-_TITLE_BEFORE = re.compile(
-    r"(?:书记|市长|区长|县长|镇长|主任|局长|厅长|部长|主席|总理|委员|常委|院长|校长|董事长|总经理|总裁|经理|处长|科长|"
-    r"秘书长|会长|理事长|社长|总编|记者|编辑|同志|教授|研究员|代表|负责人|干部|村民|市民|居民|游客|工人|专家|"
-    r"[主副]任|总监|队长|所长|站长|馆长|行长|主持人|通讯员)$"
+_TITLE_BEFORE = (  # a title right before a short name: the name is a person's (芜湖市委书记宁波)
+    "书记", "市长", "区长", "县长", "镇长", "主任", "局长", "厅长", "部长", "主席", "总理", "委员", "常委", "院长", "校长", "董事长",
+    "总经理", "总裁", "经理", "处长", "科长", "秘书长", "会长", "理事长", "社长", "总编", "记者", "编辑", "同志", "教授", "研究员", "代表",
+    "负责人", "干部", "村民", "市民", "居民", "游客", "工人", "专家", "副任", "总监", "队长", "所长", "站长", "馆长", "行长", "主持人",
+    "通讯员",
 )
-_MEDIA_AFTER = re.compile(r"^(?:日报|晚报|早报|商报|时报|在线|网|新闻网|新闻|广播电视台|电视台|卫视|发布|之声|观察|头条|青年报|法治报)")
-_STREET_AFTER = re.compile(r"^(?:路|街|大街|大道|中路|东路|西路|南路|北路|巷|弄|公路|号)")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _CONNECTOR_AFTER = re.compile(
     r"^(?:[两三四五六七八九十]?(?:地|省|市|城|省市|省一市|区|县)|高铁|铁路|城际|高速|合作|一体化|同城|都市圈|大桥|通道|线|运河|走廊|协同|"
     r"联动|交界|毗邻|边界|跨界|之间|间|经济圈|城市群|地区|区域|合肥|杭|沪|港)"
 )
 _INFRA_AFTER = re.compile(r"^(?:铁路|高铁|城际|高速|大桥|通道|线|运河|特高压|输电)")
-_NOT_PLACE_AFTER = re.compile(r"^(?:[江河湖溪山岛峰岭]|大桥|机场|车站|站|码头|公园|大道|风景区|景区)")
 _SITE_AFTER = ("在线", "网", "新闻网")  # … unless it names a publisher's site (浙江在线, 中国江苏网)
-_ADMIN_SUFFIX = re.compile(r"^(?:新区|区|县|市|镇|乡|街道|省)")
+# what follows a short name that is not a place: a medium named after its province (江苏卫视, 浙江日报), a street,
+# river, mountain or landmark (南京路, 黄浦江, 长白山, 龙门大桥), or another unit's suffix (贵安新区 is not 安新县)
+_NOT_A_PLACE_AFTER = (
+    "日报", "晚报", "早报", "商报", "时报", "在线", "网", "新闻网", "新闻", "广播电视台", "电视台", "卫视", "发布", "之声", "观察", "头条",
+    "青年报", "法治报",
+    "路", "街", "大街", "大道", "中路", "东路", "西路", "南路", "北路", "巷", "弄", "公路", "号",
+    "江", "河", "湖", "溪", "山", "岛", "峰", "岭", "大桥", "机场", "车站", "站", "码头", "公园", "风景区", "景区",
+    "新区", "区", "县", "市", "镇", "乡", "街道", "省",
+)
 
 
 @dataclass
@@ -116,16 +122,9 @@ def _guarded(text: str, start: int, end: int, form: str, full_name: bool, publis
         return True  # 浙江在线, 中国江苏网: a publisher's site name
     if full_name:
         return False  # a full name (宁波市, 江北区) is a place whatever surrounds it
-    after = text[end:end + 6]
-    if len(form) <= 3 and _TITLE_BEFORE.search(text, max(0, start - 8), start):
+    if len(form) <= 3 and text.endswith(_TITLE_BEFORE, max(0, start - 8), start):
         return True  # 芜湖市委书记宁波: a person
-    if _MEDIA_AFTER.match(after):
-        return True  # 江苏卫视, 浙江日报: a medium named after its province
-    if _STREET_AFTER.match(after) or _NOT_PLACE_AFTER.match(after):
-        return True  # 南京路, 黄浦江, 长白山, 龙门大桥: a street, river, mountain or landmark
-    if _ADMIN_SUFFIX.match(after):
-        return True  # 贵安新区 is not 安新县: the short name runs into another unit's suffix
-    return False
+    return text.startswith(_NOT_A_PLACE_AFTER, end)
 
 
 def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazetteer, common: frozenset[str]) -> Unit | None:
@@ -155,7 +154,8 @@ def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazet
             in_context,
         )
 
-    cands.sort(key=score, reverse=True)
+    if len(cands) > 1:
+        cands.sort(key=score, reverse=True)
     best, kind = cands[0]
     if best.level == "town" and adjacent_parent is None and not any(a in context for a in best.ancestors(gaz)[:2]):
         return None  # a town counts when its county or city is named too (快于城镇 is not 于城镇)
