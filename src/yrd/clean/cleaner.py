@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -37,17 +38,22 @@ def _first(*values):
     return None
 
 
-def _body_paragraphs(raw: RawDocument) -> tuple[list[str], dict, str | None]:
+def _body_paragraphs(raw: RawDocument) -> tuple[list[str], dict, Callable[[], str | None]]:
+    """The body's paragraphs, the page's metadata, and a function giving the page text outside the article."""
     if raw.body_kind == "page":
         return article_html(raw.body)
     if raw.body_kind == "html":
         paras, _, _ = article_html(raw.body, whole=True)
-        return paras, {}, None
+        return paras, {}, _nothing
     if raw.body_kind == "markdown":
         paras, _, _ = article_html(_markdown().render(raw.body), whole=True)
         # Unbalanced emphasis (``**1、…``) survives rendering as literal asterisks: markup, not text.
-        return [_STRAY_EMPHASIS.sub("", p) for p in paras], {}, None
-    return raw.body.splitlines(), {}, None
+        return [_STRAY_EMPHASIS.sub("", p) for p in paras], {}, _nothing
+    return raw.body.splitlines(), {}, _nothing
+
+
+def _nothing() -> None:
+    return None
 
 
 def _title_from_text(paragraphs: list[str]) -> str | None:
@@ -83,25 +89,22 @@ def clean(raw: RawDocument) -> Document:
     if title and (script == "zh-Hant" or detect_script(title) == "zh-Hant"):
         title = to_simplified(title)
 
-    stamp_date, stamp_publisher = stamp_from_text(outside)
     url = _first(raw.url, meta.get("url"), meta.get("link"), page.get("url"))
     published = (
         parse_date(meta.get("date") or meta.get("published_at"))
         or page.get("published_at")
         or verdict.meta.get("published_at")
-        or stamp_date
-        or date_from_url(url)
-        or _date_from_filename(raw.path)
     )
     publisher = _first(
         meta.get("publisher") if raw.format != "markdown" else None,
         meta.get("source"),
         meta.get("author") if raw.format == "markdown" else None,
         verdict.meta.get("publisher"),
-        stamp_publisher,
-        page.get("publisher"),
-        meta.get("publisher"),
     )
+    if not published or not publisher:  # then the labelled stamps outside the article (发布时间, 来源) count
+        stamp_date, stamp_publisher = stamp_from_text(outside())
+        published = published or stamp_date or date_from_url(url) or _date_from_filename(raw.path)
+        publisher = _first(publisher, stamp_publisher, page.get("publisher"), meta.get("publisher"))
     author = _first(verdict.meta.get("author"), page.get("author"), meta.get("author") if raw.format != "markdown" else None)
     if script == "zh-Hant" or (publisher and detect_script(publisher) == "zh-Hant"):
         publisher = to_simplified(publisher) if publisher else None

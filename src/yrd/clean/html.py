@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import unescape
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from .dates import date_from_url, find_date_in_text, parse_date
 
@@ -24,6 +26,8 @@ _BLOCK_TAGS = {
     "article", "blockquote", "dd", "dt", "dl", "pre", "header", "footer", "figure", "figcaption", "hr",
     "main", "aside", "center", "tbody", "thead", "td", "th", "caption", "address", "summary", "details",
 }
+_BLOCK_TAG_LIST = sorted(_BLOCK_TAGS)
+_BREAK = "\ue000"  # a private-use character marks paragraph breaks while serialising
 _CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|foot|header|sidebar|side|share|sharing|comments?|pinglun|"
     r"recommend|related|relate|hot|rank|bangdan|login|search|advert|ads?|banner|toolbar|qrcode|qr|kaihu|appendqr|promo|"
@@ -36,6 +40,7 @@ _CONTENT_SELECTORS = (
     "#mainText", ".main-text", "#text", ".article-body", ".articleBody", "#zoom", ".Custom_UnionStyle", "article",
 )
 _PUNCT = re.compile(r"[，。、；：！？,]")
+_SPACE = re.compile(r"\s+")
 _DATE_META = (
     "article:published_time", "og:article:published_time", "publishdate", "publish_date", "pubdate", "PubDate",
     "og:release_date", "published_time", "datePublished", "date", "dc.date", "DC.date.issued", "sailthru.date",
@@ -44,7 +49,33 @@ _DATE_META = (
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜–—－]|--| - )\s*")
 _LABEL_PREFIX = re.compile(r"^(?:\[(?:视频|視頻|图文|圖文|组图|組圖|快讯|快訊)\]|【(?:视频|視頻|图文|圖文|组图|組圖)】)\s*")
 
-_parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+# Plain lxml elements (not lxml.html's, whose class lookup runs Python code for every element touched):
+# the few lxml.html methods used are the functions below.
+_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+_string = etree.XPath("string()")
+_SELECTORS = []
+for _sel in _CONTENT_SELECTORS:
+    try:
+        _SELECTORS.append(CSSSelector(_sel, translator="html"))
+    except Exception:  # noqa: BLE001 - cssselect raises several types for odd selectors
+        pass
+
+
+def text_content(el) -> str:
+    """The text of an element and its descendants (lxml.html's ``text_content``)."""
+    return str(_string(el))
+
+
+def drop_tree(el) -> None:
+    """Remove an element and its descendants, keeping its tail text (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
 
 
 def parse_html(markup: str) -> etree._Element | None:
@@ -53,8 +84,8 @@ def parse_html(markup: str) -> etree._Element | None:
     if not markup:
         return None
     try:
-        root = lxml_html.document_fromstring(markup.encode("utf-8"), parser=_parser)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(markup.encode("utf-8"), _parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     return root
 
@@ -102,7 +133,7 @@ def page_metadata(root) -> dict[str, object]:
     meta = _meta_map(root)
     ld = _json_ld(root)
     title_el = root.find(".//title")
-    page_title = title_el.text_content() if title_el is not None else None
+    page_title = text_content(title_el) if title_el is not None else None
     h1 = root.find(".//h1")
     url = None
     for link in root.iter("link"):
@@ -120,7 +151,7 @@ def page_metadata(root) -> dict[str, object]:
         published = parse_date(ld["datePublished"])
     if not published:
         for t in root.iter("time"):
-            published = parse_date(t.get("datetime") or t.text_content())
+            published = parse_date(t.get("datetime") or text_content(t))
             if published:
                 break
     publisher = meta.get("source") or meta.get("og:site_name") or meta.get("application-name")
@@ -130,7 +161,7 @@ def page_metadata(root) -> dict[str, object]:
     if not author and isinstance(ld.get("author"), dict):
         author = ld["author"].get("name")
     title = meta.get("og:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-    title = title or page_title or (h1.text_content() if h1 is not None else None)
+    title = title or page_title or (text_content(h1) if h1 is not None else None)
     return {
         "title": clean_title(title),
         "page_title": page_title.strip() if page_title else None,
@@ -146,9 +177,8 @@ def page_metadata(root) -> dict[str, object]:
 
 def _drop(root) -> None:
     for el in list(root.iter(*_DROP_TAGS)):
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()
+        if el.getparent() is not None:
+            drop_tree(el)
 
 
 def _is_chrome(el) -> bool:
@@ -157,21 +187,17 @@ def _is_chrome(el) -> bool:
 
 
 def _text_len(el) -> int:
-    return len(re.sub(r"\s+", "", el.text_content()))
+    return len(_SPACE.sub("", text_content(el)))
 
 
 def _link_len(el) -> int:
-    return sum(len(re.sub(r"\s+", "", a.text_content())) for a in el.iter("a"))
+    return sum(len(_SPACE.sub("", text_content(a))) for a in el.iter("a"))
 
 
 def _by_selector(root):
     best, best_len = None, 0
-    for sel in _CONTENT_SELECTORS:
-        try:
-            found = root.cssselect(sel)
-        except Exception:  # noqa: BLE001 - cssselect raises several types for odd selectors
-            continue
-        for el in found:
+    for select in _SELECTORS:
+        for el in select(root):
             n = _text_len(el) - _link_len(el)
             if n > best_len:
                 best, best_len = el, n
@@ -186,8 +212,8 @@ def _by_density(root):
         own = (el.text or "") + "".join((c.tail or "") for c in el)
         if el.tag != "p" and len(own.strip()) < 25:
             continue
-        text = el.text_content() if el.tag == "p" else own
-        text = re.sub(r"\s+", "", text)
+        text = text_content(el) if el.tag == "p" else own
+        text = _SPACE.sub("", text)
         if len(text) < 10:
             continue
         score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
@@ -220,8 +246,24 @@ def find_content_block(root):
     return block
 
 
-def paragraphs(el) -> list[str]:
-    """Flatten an element into paragraphs: block elements and ``<br>`` break, inline ones join."""
+def paragraphs(el, marked: bool = True) -> list[str]:
+    """Flatten an element into paragraphs: block elements and ``<br>`` break, inline ones join.
+
+    A break mark is put before and after every block element's content, the element's text is serialised
+    by lxml in C, and the text is cut at the marks (the tree is spent afterwards). Where the page holds the
+    mark character itself (``marked=False``), the tree is walked in Python instead."""
+    mark = _BREAK
+    if not marked:
+        return _paragraphs_walk(el)
+    for node in el.iter(_BLOCK_TAG_LIST):
+        node.text = mark + (node.text or "")
+        if node is not el:
+            node.tail = mark + (node.tail or "")
+    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return [part for part in text.split(mark) if part.strip()]
+
+
+def _paragraphs_walk(el) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
 
@@ -256,33 +298,39 @@ def paragraphs(el) -> list[str]:
     return out
 
 
-def article_html(markup: str, whole: bool = False) -> tuple[list[str], dict[str, object], str | None]:
-    """Return (paragraphs, page metadata, page text outside the block) for a page or fragment.
+def article_html(markup: str, whole: bool = False) -> tuple[list[str], dict[str, object], Callable[[], str | None]]:
+    """Return (paragraphs, page metadata, the page text outside the block) for a page or fragment.
 
     With ``whole`` the markup is an article body already (a feed item, a
-    Markdown body): no block selection, only chrome removal.
+    Markdown body): no block selection, only chrome removal. The outside text is
+    a function: it is only read when the page's metadata lacks a date or publisher.
     """
     root = parse_html(markup)
     if root is None:
-        return [], {}, None
+        return [], {}, _nothing
     meta = page_metadata(root) if not whole else {}
     _drop(root)
     body = root.find(".//body")
     body = body if body is not None else root
     block = body if whole else find_content_block(body)
     if block is None:
-        return [], meta, None
+        return [], meta, _nothing
     for el in list(block.iter()):
         if el is not block and isinstance(el.tag, str) and _is_chrome(el) and el.getparent() is not None:
-            el.drop_tree()
-    outside = None
-    if not whole:
-        # Labelled stamps (发布时间, 来源) usually sit outside the article block.
-        parent = block.getparent()
-        if parent is not None:
-            parent.remove(block)
-        outside = "\n".join(paragraphs(body))
-    return paragraphs(block), meta, outside
+            drop_tree(el)
+    marked = _BREAK not in markup
+    paras = paragraphs(block, marked)
+    if whole:
+        return paras, meta, _nothing
+    # Labelled stamps (发布时间, 来源) usually sit outside the article block.
+    parent = block.getparent()
+    if parent is not None:
+        parent.remove(block)
+    return paras, meta, lambda: "\n".join(paragraphs(body, marked))
+
+
+def _nothing() -> None:
+    return None
 
 
 def stamp_from_text(text: str | None) -> tuple[str | None, str | None]:
