@@ -179,14 +179,15 @@ def search(query, db, place, date_from, date_to, event_type, kind, publisher, in
       yrd search 嘉善 --from 2022 --event-type signing
       yrd search "沪苏湖 开通" --format jsonl
     """
-    from .store.query import search as run_search
+    from .store.query import search_page
 
     f = _filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
     with _connect(db).connect() as conn:
         try:
-            total, hits = run_search(conn, query, f, limit, offset)
+            result = search_page(conn, query, f, limit, offset)
         except YrdError as exc:
             raise click.ClickException(str(exc)) from None
+    total, hits = result.total, result.hits
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
     if fmt == "jsonl":
         for h in hits:
@@ -195,7 +196,8 @@ def search(query, db, place, date_from, date_to, event_type, kind, publisher, in
         return
     _table([[h["published_at"][:10] if h["published_at"] else "", h["title"], h["source"], h["snippet"], h["id"]]
             for h in hits], ["date", "title", "source", "snippet", "id"])
-    click.echo(f"{total} document(s); showing {offset + 1}–{offset + len(hits)}" if hits else "no documents match")
+    count = f"{total}" if result.exact else f"more than {total:,}"
+    click.echo(f"{count} document(s); showing {offset + 1}–{offset + len(hits)}" if hits else "no documents match")
 
 
 @main.command()

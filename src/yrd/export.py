@@ -108,10 +108,9 @@ def _stream(conn: Connection, stmt):
 
 def _jsonl(conn: Connection, f: Filters, fh) -> int:
     n = 0
-    stmt = select(documents.c.duplicate_of, documents.c.factsheet).where(where(f)).order_by(*_PUBLISHED)
+    stmt = select(documents.c.duplicate_of, documents.c.sheet, documents.c.text).where(where(f)).order_by(*_PUBLISHED)
     for row in _stream(conn, stmt):
-        sheet = json.loads(row.factsheet)
-        sheet["duplicate_of"] = row.duplicate_of
+        sheet = query.factsheet(row)
         fh.write(json.dumps(sheet, ensure_ascii=False) + "\n")
         n += 1
     return n
@@ -125,10 +124,11 @@ DOC_COLUMNS = ("id", "title", "published_at", "publisher", "author", "url", "pat
 def _documents_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
     stmt = (select(documents.c.id, documents.c.title, documents.c.published_at, documents.c.publisher,
                    documents.c.author, documents.c.source_url, documents.c.source_path, documents.c.format,
-                   documents.c.script, documents.c.duplicate_of, documents.c.similarity, documents.c.factsheet)
+                   documents.c.script, documents.c.duplicate_of, documents.c.similarity, documents.c.sheet,
+                   documents.c.text)
             .where(where(f)).order_by(*_PUBLISHED))
     for r in _stream(conn, stmt):
-        s = json.loads(r.factsheet)
+        s = query.factsheet(r)
         yield (r.id, r.title, r.published_at, r.publisher, r.author, r.source_url, r.source_path, r.format, r.script,
                r.duplicate_of, r.similarity, SEP.join(p["name"] for p in s.get("places", [])),
                SEP.join(p["adcode"] for p in s.get("places", []) if p.get("adcode")),
@@ -144,12 +144,16 @@ FACT_COLUMNS = ("doc_id", "kind", "label", "code", "event_type", "date", "value"
 def _facts_stmt(f: Filters, *cols, kind: str | None = None):
     kind = kind or f.kind  # --kind: only facts of that kind
     cond = [where(f)] + ([FX.c.kind == kind] if kind else [])
-    return (select(*cols).join(documents, documents.c.id == FX.c.doc_id).where(and_(*cond))
+    return (select(*cols).select_from(FX.join(documents, documents.c.num == FX.c.doc_num)).where(and_(*cond))
             .order_by(*_PUBLISHED, FX.c.start, FX.c.id))
 
 
+def _fact_column(name: str):
+    return documents.c.id.label("doc_id") if name == "doc_id" else FX.c[name]
+
+
 def _facts_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
-    yield from (tuple(r) for r in _stream(conn, _facts_stmt(f, *(FX.c[c] for c in FACT_COLUMNS))))
+    yield from (tuple(r) for r in _stream(conn, _facts_stmt(f, *(_fact_column(c) for c in FACT_COLUMNS))))
 
 
 PROJECT_COLUMNS = ("name", "aliases", "places", "adcodes", "stage", "stage_date", "investment", "investment_unit",
@@ -161,7 +165,7 @@ def _projects_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
     sources: dict[int, list[str]] = {}
     rows = conn.execute(select(FX.c.entity_id, documents.c.id, documents.c.published_date, documents.c.published_at)
                         .distinct()
-                        .join(documents, documents.c.id == FX.c.doc_id)
+                        .select_from(FX.join(documents, documents.c.num == FX.c.doc_num))
                         .where(and_(FX.c.entity_id.in_([p["id"] for p in items]), where(f))).order_by(*_PUBLISHED))
     for eid, doc_id, *_ in rows:
         sources.setdefault(eid, []).append(doc_id)
@@ -191,7 +195,7 @@ RELATION_COLUMNS = ("type", "parties", "topic", "doc_id", "title", "date", "text
 
 
 def _relations_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
-    stmt = _facts_stmt(f, FX.c.event_type, FX.c.data, FX.c.doc_id, documents.c.title,
+    stmt = _facts_stmt(f, FX.c.event_type, FX.c.data, documents.c.id.label("doc_id"), documents.c.title,
                        documents.c.published_date, FX.c.text, kind="relation")
     for r in _stream(conn, stmt):
         data = json.loads(r.data)
@@ -273,7 +277,7 @@ def _geojson(conn: Connection, f: Filters, fh) -> int:
     canonical = func.coalesce(documents.c.duplicate_of, documents.c.id)
     stmt = (select(FX.c.entity_id, canonical.label("doc"), func.count().label("n"),
                    func.max(documents.c.published_at).label("pub"))
-            .join(documents, documents.c.id == FX.c.doc_id)
+            .select_from(FX.join(documents, documents.c.num == FX.c.doc_num))
             .where(and_(FX.c.kind == "place", FX.c.entity_id.is_not(None), where(f)))
             .group_by(FX.c.entity_id, canonical))
     seen: dict[int, dict] = {}
@@ -322,7 +326,8 @@ def _write_parquet(pa, pq, path: str, schema, rows) -> int:
     with _atomic(path) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as w:
             while batch := list(islice(rows, 5000)):
-                w.write_table(pa.Table.from_pylist([dict(r._mapping) for r in batch], schema=schema))
+                w.write_table(pa.Table.from_pylist([r if isinstance(r, dict) else dict(r._mapping) for r in batch],
+                                                   schema=schema))
                 n += len(batch)
             if n == 0:
                 w.write_table(schema.empty_table())
@@ -335,11 +340,20 @@ def _parquet(conn: Connection, f: Filters, out: str) -> int:
         import pyarrow.parquet as pq
     except ImportError:
         raise YrdError("--format parquet needs pyarrow (pip install pyarrow)") from None
-    doc_schema = _arrow_schema(pa, documents, skip=("raw",))
-    stmt = select(*(documents.c[n] for n in doc_schema.names)).where(where(f)).order_by(*_PUBLISHED)
-    n = _write_parquet(pa, pq, out, doc_schema, iter(_stream(conn, stmt)))
+    doc_schema = _arrow_schema(pa, documents, skip=("raw", "sheet")).append(pa.field("factsheet", pa.string()))
+    stmt = (select(*(documents.c[n] for n in doc_schema.names if n != "factsheet"), documents.c.sheet)
+            .where(where(f)).order_by(*_PUBLISHED))
+
+    def with_sheet(rows):  # the fact sheet as JSON text, as `--format jsonl` writes it
+        for r in rows:
+            d = dict(r._mapping)
+            d.pop("sheet")
+            d["factsheet"] = json.dumps(query.factsheet(r), ensure_ascii=False)
+            yield d
+
+    n = _write_parquet(pa, pq, out, doc_schema, with_sheet(_stream(conn, stmt)))
     if out.endswith(".parquet"):
-        fact_schema = _arrow_schema(pa, facts)
-        rows = _stream(conn, _facts_stmt(f, *(FX.c[c] for c in fact_schema.names)))
+        fact_schema = _arrow_schema(pa, facts).append(pa.field("doc_id", pa.string()))
+        rows = _stream(conn, _facts_stmt(f, *(_fact_column(c) for c in fact_schema.names)))
         _write_parquet(pa, pq, out[: -len(".parquet")] + ".facts.parquet", fact_schema, iter(rows))
     return n

@@ -1,9 +1,11 @@
 """``yrd ingest``: read, clean, extract, deduplicate and store, in parallel workers and transactional batches.
 
 How to run (processes, batches) is kept apart from what to run (the pipeline):
-workers read, clean, extract and sign documents; one writer stores them, a
-batch per transaction, so a killed ingest loses at most the batch in flight
-and the same command resumes it.
+workers read, clean, extract and prepare documents (signature, buckets, rows);
+one writer stores them, a batch per transaction, so a killed ingest loses at
+most the batch in flight and the same command resumes it. Memory does not grow
+with the store: whether an input is already stored is asked of the store
+itself (an indexed lookup by id), never of a set held in memory.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import InputError
@@ -24,7 +26,7 @@ from .pipeline import Failure, Known, reason_kind, run
 from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import make_engine, migrate
-from .store.schema import ingest_log
+from .store.schema import documents, ingest_log
 from .store.write import Prepared, prepare, write_batch
 
 
@@ -53,50 +55,91 @@ class Summary:
         return out
 
 
-_KNOWN: frozenset[str] = frozenset()  # ids already stored; set before the worker pool forks
+class StoredIds:
+    """``id in stored``: is a document with this id in the store? One indexed lookup, in any process (each
+    process opens its own connection; nothing is held in memory)."""
+
+    def __init__(self, url: str | None):
+        self.url = url
+        self._engine = None
+        self._pid = None
+
+    def __contains__(self, doc_id: object) -> bool:
+        if not self.url or not isinstance(doc_id, str):
+            return False
+        if self._engine is None or self._pid != os.getpid():  # not an engine inherited across a fork
+            self._engine = make_engine(self.url)
+            self._pid = os.getpid()
+        with self._engine.connect() as conn:
+            return conn.scalar(select(documents.c.id).where(documents.c.id == doc_id)) is not None
+
+    def __getstate__(self):
+        return {"url": self.url}
+
+    def __setstate__(self, state):
+        self.url, self._engine, self._pid = state["url"], None, None
 
 
-def _process_target(target: str, max_bytes: int, known: frozenset[str] | None = None) -> list[Prepared | Failure | Known]:
+def process_target(target: str, max_bytes: int, stored: StoredIds | None = None) -> list[Prepared | Failure | Known]:
     """Everything one input holds, ready to store (runs in a worker process)."""
     out: list[Prepared | Failure | Known] = []
-    for item in run([target], ReadOptions(max_bytes=max_bytes), known=_KNOWN if known is None else known):
+    for item in run([target], ReadOptions(max_bytes=max_bytes), known=stored):
         out.append(item if isinstance(item, (Failure, Known)) else prepare(item))
     return out
 
 
-def _worker(args: tuple[str, int]) -> list[Prepared | Failure]:
-    return _process_target(*args)
+_STORED: StoredIds | None = None  # the store's ids, for the worker processes (set before the pool starts)
+
+
+def _worker(args: tuple[str, int]) -> list[Prepared | Failure | Known]:
+    return process_target(args[0], args[1], _STORED)
 
 
 def count_inputs(paths: Iterable[str]) -> int:
     return sum(1 for _ in iter_paths(paths))
 
 
-def _results(paths: list[str], workers: int, max_bytes: int) -> Iterator[tuple[str | InputError, list]]:
+def _results(paths: list[str], workers: int, max_bytes: int, stored: StoredIds) -> Iterator[tuple[str | InputError, list]]:
     targets = iter_paths(paths)
     if workers <= 1:
         for t in targets:
-            yield t, ([] if isinstance(t, InputError) else _process_target(t, max_bytes))
+            yield t, ([] if isinstance(t, InputError) else process_target(t, max_bytes, stored))
         return
-    # fork: workers share the known-id set and the loaded gazetteer copy-on-write
+    global _STORED
+    _STORED = stored
+    # fork: workers share the loaded gazetteer copy-on-write
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(stored,)) as pool:
         while True:
-            chunk = list(islice(targets, 256 * workers))  # bounded: a 10 GB directory never sits in memory
+            chunk = list(islice(targets, 64 * workers))  # bounded: a 10 GB directory never sits in memory
             if not chunk:
                 break
             jobs = [(t, max_bytes) for t in chunk if not isinstance(t, InputError)]
-            done = iter(pool.imap(_worker, jobs, chunksize=4))
+            done = iter(pool.imap(_worker, jobs, chunksize=2))
             for t in chunk:
                 yield t, ([] if isinstance(t, InputError) else next(done))
+
+
+def _init_worker(stored: StoredIds) -> None:
+    global _STORED
+    _STORED = stored
+
+
+def _warm_up() -> None:
+    """Load the gazetteer and lexicons once, before workers fork, so they share them."""
+    from .extract.pipeline import extract_all
+    from .model import Document, Source
+
+    extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
 
 
 def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, max_bytes: int = 50 * 2**20,
            progress=None, on_failure=None, source=None) -> Summary:
     """Ingest every article under ``paths`` into the store at ``url``; returns the summary.
 
-    ``source(paths, known, max_bytes)`` may replace the local worker pool (the Ray backfill does): it yields
-    ``(target, items)`` in input order, where items are what :func:`_process_target` returns.
+    ``source(paths, stored, max_bytes)`` may replace the local worker pool (the Ray backfill does): it yields
+    ``(target, items)`` in input order, where items are what :func:`process_target` returns, and ``stored``
+    answers whether an id is already in the store.
     """
     engine = make_engine(url)
     migrate(engine)
@@ -105,14 +148,10 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
     with engine.begin() as conn:
         log_id = conn.execute(insert(ingest_log).values(started_at=started, command=json.dumps(paths, ensure_ascii=False))
                               ).inserted_primary_key[0]
-    global _KNOWN
-    from sqlalchemy import select
-
-    from .store.schema import documents
-
-    with engine.connect() as conn:
-        _KNOWN = frozenset(conn.scalars(select(documents.c.id)))
     engine.dispose()  # no pooled connection crosses into the forked workers
+    stored = StoredIds(url)
+    if workers > 1 and source is None:
+        _warm_up()
     batch: list[Prepared] = []
 
     def add(r):
@@ -143,7 +182,7 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
                         on_failure(failure)
         batch.clear()
 
-    results = source(paths, _KNOWN, max_bytes) if source else _results(paths, workers, max_bytes)
+    results = source(paths, stored, max_bytes) if source else _results(paths, workers, max_bytes, stored)
     for target, items in results:
         summary.inputs += 1
         if isinstance(target, InputError):

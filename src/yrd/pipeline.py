@@ -7,7 +7,7 @@ bad input does stops the good ones.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .clean import clean
@@ -53,7 +53,7 @@ def extractors() -> list[Extractor]:
 
 
 def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats | None = None,
-        steps: list[Extractor] | None = None, known: set[str] | frozenset[str] = frozenset()
+        steps: list[Extractor] | None = None, known: Container[str] | None = None
         ) -> Iterator[Document | Failure | Known]:
     """Read, clean and extract every article under ``paths`` (articles whose id is in ``known`` are not redone)."""
     stats = stats if stats is not None else Stats()
@@ -64,7 +64,7 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
             stats.failed["read: " + reason_kind(item.reason)] += 1
             yield Failure(item.where, "read", item.reason)
             continue
-        if known and item.id in known:
+        if known is not None and item.id in known:
             yield Known(item.id, item.path or item.url or "<input>")
             continue
         try:

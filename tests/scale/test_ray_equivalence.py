@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from yrd.ingest import ingest
 from yrd.store import make_engine
-from yrd.store.schema import documents, entities, facts
+from yrd.store.schema import counters, documents, entities, facts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,10 +19,13 @@ def _snapshot(url):
         docs = sorted(tuple(r) for r in conn.execute(sa.select(
             documents.c.id, documents.c.duplicate_of, documents.c.version, documents.c.is_current, documents.c.title)))
         fs = sorted(tuple(r) for r in conn.execute(sa.select(
-            facts.c.doc_id, facts.c.kind, facts.c.start, facts.c.end, facts.c.label, facts.c.data)))
-        ents = sorted(tuple(r) for r in conn.execute(sa.select(entities.c.kind, entities.c.key, entities.c.name)))
+            documents.c.id, facts.c.kind, facts.c.start, facts.c.end, facts.c.label, facts.c.data)
+            .join(documents, documents.c.num == facts.c.doc_num)))
+        ents = sorted(tuple(r) for r in conn.execute(sa.select(entities.c.kind, entities.c.key, entities.c.name,
+                                                               entities.c.documents, entities.c.mentions)))
+        totals = dict(conn.execute(sa.select(counters.c.name, counters.c.value).where(counters.c.value != 0)).all())
     engine.dispose()
-    return docs, fs, ents
+    return docs, fs, ents, totals
 
 
 @pytest.fixture
@@ -57,10 +60,11 @@ def test_ray_backfill_equals_a_single_process_run(inputs, tmp_path, new_pg_db):
     single = ingest([str(inputs)], local, batch_size=7)
     on_ray = ingest_ray([str(inputs)], remote, batch_size=7, num_cpus=2)
     assert single.new == on_ray.new and single.duplicates == on_ray.duplicates >= 1
-    local_docs, local_facts, local_entities = _snapshot(local)
-    ray_docs, ray_facts, ray_entities = _snapshot(remote)
+    local_docs, local_facts, local_entities, local_totals = _snapshot(local)
+    ray_docs, ray_facts, ray_entities, ray_totals = _snapshot(remote)
     assert ray_docs == local_docs  # same documents, versions and duplicate links
     assert ray_facts == local_facts  # same facts with the same spans and values
-    assert ray_entities == local_entities
+    assert ray_entities == local_entities  # same entities, counted in the same documents
+    assert ray_totals == local_totals
     again = ingest_ray([str(inputs)], remote, batch_size=7, num_cpus=2)  # idempotent on Ray too
     assert again.new == 0 and again.unchanged == single.documents

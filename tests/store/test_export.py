@@ -5,6 +5,7 @@ import csv
 import json
 import uuid
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from yrd.errors import YrdError
 from yrd.export import DOC_COLUMNS, FACT_COLUMNS, TABLES, export
 from yrd.ingest import ingest
 from yrd.store.db import make_engine
-from yrd.store.query import FACT_KINDS, Filters
+from yrd.store.query import FACT_KINDS, Filters, factsheet
 from yrd.store.schema import documents
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
@@ -122,7 +123,7 @@ def test_jsonl_is_the_factsheet_contract(sheets, engine):
     dates = [d["published_at"][:10] for d in sheets]
     assert dates == sorted(dates)  # published order
     with engine.connect() as conn:  # what is stored is what is exported
-        stored = json.loads(conn.scalar(select(documents.c.factsheet).where(documents.c.id == sheets[0]["id"])))
+        stored = factsheet(conn.execute(select(documents).where(documents.c.id == sheets[0]["id"])).one())
     assert stored == sheets[0]
 
 
@@ -145,10 +146,10 @@ def test_jsonl_duplicate_of_comes_from_the_column(engine, tmp_path):
     with engine.connect() as conn:
         dup_id, canonical_id = conn.execute(select(documents.c.id, documents.c.duplicate_of)
                                             .where(documents.c.duplicate_of.is_not(None))).one()
-        sheet = json.loads(conn.scalar(select(documents.c.factsheet).where(documents.c.id == dup_id)))
+        sheet = json.loads(zlib.decompress(conn.scalar(select(documents.c.sheet).where(documents.c.id == dup_id))))
         sheet["duplicate_of"] = None
         conn.execute(update(documents).where(documents.c.id == dup_id)
-                     .values(factsheet=json.dumps(sheet, ensure_ascii=False)))
+                     .values(sheet=zlib.compress(json.dumps(sheet, ensure_ascii=False).encode())))
         export(conn, "jsonl", str(out), Filters(include_duplicates=True))
         conn.rollback()
     assert {d["id"]: d["duplicate_of"] for d in read_jsonl(out)}[dup_id] == canonical_id

@@ -11,26 +11,38 @@ import sqlalchemy as sa
 
 from yrd.ingest import ingest
 from yrd.store import make_engine
-from yrd.store.schema import documents, facts, lsh_bands, search_terms
+from yrd.store.schema import counters, documents, edges, entities, facts, lsh_bands
 
 
 def _state(url):
+    """Everything an interrupted ingest could leave half done: documents and their duplicate links, facts,
+    buckets, the full-text index, and every table the writer keeps counts in (entity ids may differ between
+    runs on PostgreSQL, whose sequences do not roll back, so entities are compared by their keys)."""
     engine = make_engine(url)
     with engine.connect() as conn:
-        docs = sorted(tuple(r) for r in conn.execute(sa.select(documents.c.id, documents.c.duplicate_of)))
-        per_doc = dict(conn.execute(sa.select(facts.c.doc_id, sa.func.count()).group_by(facts.c.doc_id)).all())
+        docs = sorted(tuple(r) for r in conn.execute(sa.select(
+            documents.c.id, documents.c.duplicate_of, documents.c.canonical, documents.c.is_current)))
+        per_doc = dict(conn.execute(sa.select(documents.c.id, sa.func.count()).join(
+            facts, facts.c.doc_num == documents.c.num).group_by(documents.c.id)).all())
         bands = conn.scalar(sa.select(sa.func.count()).select_from(lsh_bands))
-        terms = conn.scalar(sa.select(sa.func.count()).select_from(search_terms))
+        search = conn.scalar(sa.text("SELECT count(*) FROM search_fts" if conn.dialect.name == "sqlite"
+                                     else "SELECT count(*) FROM search_index"))
+        totals = dict(conn.execute(sa.select(counters.c.name, counters.c.value).where(counters.c.value != 0)).all())
+        ents = sorted(tuple(r) for r in conn.execute(sa.select(entities.c.kind, entities.c.key, entities.c.documents,
+                                                               entities.c.mentions)))
+        ea, eb = entities.alias("ea"), entities.alias("eb")
+        net = sorted(tuple(r) for r in conn.execute(sa.select(ea.c.key, eb.c.key, edges.c.type, edges.c.count)
+                                                    .join(ea, ea.c.id == edges.c.a).join(eb, eb.c.id == edges.c.b)))
     engine.dispose()
-    return docs, per_doc, bands, terms
+    return docs, per_doc, bands, search, totals, ents, net
 
 
 @pytest.fixture(scope="module")
 def inputs(corpus, tmp_path_factory):
-    """150 corpus pages and two day transcripts (whose stories are copies of some pages)."""
+    """Every corpus page and four day transcripts (whose stories are copies of some pages)."""
     d = tmp_path_factory.mktemp("inputs")
-    pages = sorted((corpus / "cctv_xwlb_html").iterdir())[:150]
-    for p in pages + sorted((corpus / "cctv_xwlb_md").iterdir())[:2]:
+    pages = sorted((corpus / "cctv_xwlb_html").iterdir())
+    for p in pages + sorted((corpus / "cctv_xwlb_md").iterdir())[:4]:
         os.symlink(p, d / p.name)
     return d
 
@@ -45,7 +57,7 @@ def test_sigkill_at_random_points_then_rerun(store_url, inputs, tmp_path):
     kills = 0
     for _ in range(4):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 4.0))
+        time.sleep(rng.uniform(1.0, 3.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

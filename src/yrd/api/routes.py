@@ -53,12 +53,14 @@ def _parts(snippet: str) -> list[dict]:
 @router.get("/search", summary="Ranked full-text search with highlighted snippets")
 def search(conn: Conn, f: Filt, page: Paging, q: Annotated[str, Query(min_length=1, max_length=200)]) -> dict:
     try:
-        total, hits = Q.search(conn, q, f, page.limit, page.offset)
+        result = Q.search_page(conn, q, f, page.limit, page.offset)
     except YrdError as exc:
         raise HTTPException(422, str(exc)) from None
-    for h in hits:
+    for h in result.hits:
         h["snippet_parts"] = _parts(h["snippet"])
-    return _page(total, hits, page)
+    out = _page(result.total, result.hits, page)
+    out["total_exact"] = result.exact  # false: there are more than ``total`` hits (counted up to 10,000)
+    return out
 
 
 @router.get("/places", summary="Places by activity (articles that mention them), with coordinates")

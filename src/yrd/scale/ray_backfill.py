@@ -2,7 +2,8 @@
 
 Ray workers read, clean, extract and compute each document's MinHash
 signature and LSH band keys (the distributed part of near-duplicate
-detection); the driver writes the results to the store in input order, in
+detection), and skip inputs the store already holds (they ask the store by id,
+so every node must reach the database); the driver writes the results to the store in input order, in
 transactional batches, through the same writer as a local ingest, where the
 band keys meet the index of every document already stored. Because the order
 and the writer are the same, a Ray run gives the same documents, facts and
@@ -14,20 +15,17 @@ import pickle
 from collections.abc import Iterator
 
 from ..errors import InputError, YrdError
-from ..ingest import Summary, _process_target, ingest
+from ..ingest import StoredIds, Summary, ingest, process_target
 from ..read.inputs import iter_paths
 
 
-def _process_batch(batch: dict, known_ref, max_bytes: int) -> dict:
-    import ray
-
-    known = ray.get(known_ref) if known_ref is not None else frozenset()
-    payloads = [pickle.dumps(_process_target(t, max_bytes, known)) for t in batch["target"]]
+def _process_batch(batch: dict, stored: StoredIds, max_bytes: int) -> dict:
+    payloads = [pickle.dumps(process_target(t, max_bytes, stored)) for t in batch["target"]]
     return {"order": batch["order"], "payload": payloads}
 
 
 def _ray_source(address: str | None, num_cpus: int | None):
-    def source(paths: list[str], known: frozenset[str], max_bytes: int) -> Iterator[tuple]:
+    def source(paths: list[str], stored: StoredIds, max_bytes: int) -> Iterator[tuple]:
         import ray
 
         if not ray.is_initialized():
@@ -46,11 +44,10 @@ def _ray_source(address: str | None, num_cpus: int | None):
         import logging
 
         logging.getLogger("ray.data").setLevel(logging.WARNING)
-        known_ref = ray.put(known)
         done: dict[int, list] = {}
         if items:
             ds = ray.data.from_items(items).map_batches(
-                _process_batch, batch_size=4, fn_kwargs={"known_ref": known_ref, "max_bytes": max_bytes})
+                _process_batch, batch_size=4, fn_kwargs={"stored": stored, "max_bytes": max_bytes})
             rows = iter(ds.iter_rows())
         else:
             rows = iter(())

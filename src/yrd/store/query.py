@@ -3,23 +3,34 @@
 Every list counts each article once: duplicates (``duplicate_of``) and old
 versions are left out unless asked for, and appear as corroboration (the
 number of copies) of their canonical document.
+
+Every query is built to stay fast at a million documents: lists are read in
+``documents.num`` order (newest first) from an index and stop at the page;
+what would need a count or an aggregate over the whole store on each request
+(totals, articles per entity, the network) is read from the tables the writer
+keeps up to date; filters fall back to exact queries.
 """
 from __future__ import annotations
 
 import json
 import re
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Float, String, and_, column, exists, func, or_, select, text as sql_text
+from sqlalchemy import String, and_, column, func, literal_column, or_, select, text as sql_text
 from sqlalchemy.engine import Connection
 
 from ..errors import YrdError
 from ..search.terms import normalise_query, query_phrases
-from .schema import documents, entities, facts, links, search_terms
+from .schema import counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links
+from .write import SEQ_BITS, day_number, org_key
 
 EVENT_TYPES = ("meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch")
 FACT_KINDS = ("place", "person", "organization", "amount", "target", "event", "relation")
+COUNT_CAP = 10_000  # search counts its hits exactly up to here, then reports "at least"
+SEARCH_WINDOW = 1_000  # search ranks the newest this many matches (more when filters or paging need them)
 
 
 @dataclass
@@ -43,6 +54,12 @@ class Filters:
             raise YrdError(f"date range {self.date_from}..{self.date_to} is empty: --from is after --to")
         return self
 
+    @property
+    def plain(self) -> bool:
+        """No filter at all: the totals the writer keeps answer."""
+        return not (self.place or self.date_from or self.date_to or self.event_type or self.kind or self.publisher
+                    or self.include_duplicates)
+
 
 def parse_day(value: str | None, name: str = "date") -> date | None:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first day it can mean; YrdError names the bad value."""
@@ -64,30 +81,45 @@ def place_prefix(code: str) -> str:
     return code
 
 
-def where(f: Filters):
-    """SQL conditions on ``documents`` for these filters."""
-    cond = [documents.c.is_current.is_(True)]
-    if not f.include_duplicates:
-        cond.append(documents.c.duplicate_of.is_(None))
-    if f.date_from:
-        cond.append(documents.c.published_date >= f.date_from)
-    if f.date_to:
-        cond.append(documents.c.published_date <= f.date_to)
+def num_range(f: Filters) -> tuple[int | None, int | None]:
+    """The ``documents.num`` range of the date filters (num sorts by publication day)."""
+    low = day_number(f.date_from) << SEQ_BITS if f.date_from else None
+    high = (day_number(f.date_to) + 1) << SEQ_BITS if f.date_to else None
+    if high is not None and low is None:
+        low = 1 << SEQ_BITS  # a document without a date is not "before" anything
+    return low, high
+
+
+def where(f: Filters, place: bool = True):
+    """SQL conditions on ``documents`` for these filters (``place=False``: the caller joins ``doc_places``)."""
+    cond = [documents.c.is_current.is_(True) if f.include_duplicates else documents.c.canonical.is_(True)]
+    low, high = num_range(f)
+    if low is not None:
+        cond.append(documents.c.num >= low)
+    if high is not None:
+        cond.append(documents.c.num < high)
     if f.publisher:
         cond.append(documents.c.publisher == f.publisher)
-    # an alias, so the EXISTS never correlates with a ``facts`` of the outer query (projects, targets)
+    if f.place and place:
+        cond.append(documents.c.num.in_(select(doc_places.c.doc_num).where(doc_places.c.code == f.place)))
+    # an alias, so the IN never correlates with a ``facts`` of the outer query (projects, targets)
     fx = facts.alias("fx_filter")
-    if f.place:
-        prefix = place_prefix(f.place)
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # codes that start with the prefix, as an index range
-        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(and_(
-            fx.c.kind == "place", fx.c.code >= prefix, fx.c.code < upper))))
     if f.event_type:
-        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(and_(fx.c.kind == "event",
-                                                                       fx.c.event_type == f.event_type))))
+        cond.append(documents.c.num.in_(select(fx.c.doc_num).where(and_(fx.c.kind == "event",
+                                                                         fx.c.event_type == f.event_type))))
     if f.kind:
-        cond.append(documents.c.id.in_(select(fx.c.doc_id).where(fx.c.kind == f.kind)))
+        cond.append(documents.c.num.in_(select(fx.c.doc_num).where(fx.c.kind == f.kind)))
     return and_(*cond)
+
+
+def counter(conn: Connection, name: str) -> int:
+    return conn.scalar(select(counters.c.value).where(counters.c.name == name)) or 0
+
+
+def generation(conn: Connection) -> tuple:
+    """Changes whenever the store does (for caches of derived answers)."""
+    return (counter(conn, "documents"), counter(conn, "duplicates"), counter(conn, "old_versions"),
+            conn.scalar(select(func.max(documents.c.num))))
 
 
 def copies(conn: Connection, ids: list[str]) -> dict[str, int]:
@@ -98,24 +130,48 @@ def copies(conn: Connection, ids: list[str]) -> dict[str, int]:
     return {r[0]: r[1] for r in rows}
 
 
+def _docs_query(f: Filters, *cols):
+    """Documents that pass the filters, newest first; a place filter is read from ``doc_places`` in order."""
+    q = select(*cols)
+    if f.place:
+        q = (q.select_from(doc_places.join(documents, documents.c.num == doc_places.c.doc_num))
+             .where(and_(doc_places.c.code == f.place, where(f, place=False))).order_by(doc_places.c.doc_num.desc()))
+    else:
+        q = q.where(where(f)).order_by(documents.c.num.desc())
+    return q
+
+
 def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
-    cond = where(f)
-    total = conn.scalar(select(func.count()).select_from(documents).where(cond))
-    rows = conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
-                               documents.c.source_url, documents.c.duplicate_of)
-                        .where(cond).order_by(documents.c.published_date.desc().nulls_last(), documents.c.id)
+    if f.plain:
+        total = counter(conn, "documents")
+    else:
+        total = conn.scalar(_docs_query(f, func.count()).order_by(None))
+    rows = conn.execute(_docs_query(f, documents.c.id, documents.c.title, documents.c.publisher,
+                                    documents.c.published_at, documents.c.source_url, documents.c.duplicate_of)
                         .limit(limit).offset(offset)).all()
     n = copies(conn, [r.id for r in rows])
     return total, [{"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
                     "url": r.source_url, "duplicate_of": r.duplicate_of, "copies": n.get(r.id, 0)} for r in rows]
 
 
+def factsheet(row) -> dict:
+    """The FACTSHEET.md sheet of a ``documents`` row (its compressed sheet with the text put back)."""
+    stored = json.loads(zlib.decompress(row.sheet))
+    sheet = {}
+    for k, v in stored.items():
+        sheet[k] = v
+        if k == "script":
+            sheet["text"] = row.text
+    sheet.setdefault("text", row.text)
+    sheet["duplicate_of"] = row.duplicate_of
+    return sheet
+
+
 def get_document(conn: Connection, doc_id: str) -> dict | None:
     row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
     if row is None:
         return None
-    sheet = json.loads(row.factsheet)
-    sheet["duplicate_of"] = row.duplicate_of
+    sheet = factsheet(row)
     sheet["version"] = row.version
     sheet["is_current"] = row.is_current
     sheet["copies"] = [r[0] for r in conn.execute(select(documents.c.id).where(documents.c.duplicate_of == doc_id))]
@@ -125,72 +181,144 @@ def get_document(conn: Connection, doc_id: str) -> dict | None:
 # --- search -------------------------------------------------------------------------------------------
 
 
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[dict]
+    exact: bool = True  # False: there are at least ``total`` hits (COUNT_CAP reached)
+
+
 def search(conn: Connection, query: str, f: Filters, limit: int = 20, offset: int = 0) -> tuple[int, list[dict]]:
     """Ranked hits with highlighted snippets; recall equals substring search for queries of 2+ characters."""
+    r = search_page(conn, query, f, limit, offset)
+    return r.total, r.hits
+
+
+def search_page(conn: Connection, query: str, f: Filters, limit: int = 20, offset: int = 0) -> SearchResult:
+    """Search, with whether the total is exact.
+
+    The newest matches are ranked by relevance (bm25 on SQLite, ts_rank on PostgreSQL): every match when there
+    are at most ``SEARCH_WINDOW`` of them (after the filters), otherwise the newest ``SEARCH_WINDOW`` — on a
+    news archive the best hits of a common phrase are its recent ones, and the index hands them over first.
+    The total is exact up to ``COUNT_CAP``.
+    """
     parts = query_phrases(query)
     if not parts:
         raise YrdError(f"query {query!r} has no searchable characters")
-    cond = where(f)
     phrases = [terms for _, terms in parts if terms]
     plain = [part for part, terms in parts if not terms]  # one-character runs: substring match
-    cols = (documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at, documents.c.text,
-            documents.c.source_url)
     like = [or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
                 documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")) for part in plain]
+    need = offset + limit
     if phrases and conn.dialect.name == "sqlite":
         fts_q = " AND ".join('"' + " ".join(p) + '"' for p in phrases)
-        total, page = _sqlite_ranked(conn, fts_q, and_(cond, *like), limit, offset)
-        found = {r.id: r for r in conn.execute(select(*cols).where(documents.c.id.in_([i for i, _ in page])))}
-        rows = [(found[i], score) for i, score in page if i in found]
+        total, exact, ranked = _sqlite_ranked(conn, fts_q, f, like, need)
+    elif phrases:
+        tsq = func.plainto_tsquery("simple", " ".join(t for p in phrases for t in p))
+        exact_parts = [documents.c.text.contains(part) | documents.c.title.contains(part) for part, _ in parts]
+        total, exact, ranked = _pg_ranked(conn, tsq, f, exact_parts + like, need)
     else:
-        base = select(*cols)
-        if phrases:
-            from sqlalchemy import literal_column
-
-            # PostgreSQL clamps tsvector positions at 16383, so phrases in long texts cannot be trusted: the
-            # index finds documents with every bigram, and the exact substring confirms (same recall, indexed)
-            tsq = func.plainto_tsquery("simple", " ".join(t for p in phrases for t in p))
-            tsv = literal_column("search_terms.tsv")
-            base = base.add_columns(func.ts_rank_cd(tsv, tsq).label("score")).join(
-                search_terms, search_terms.c.doc_id == documents.c.id).where(tsv.op("@@")(tsq))
-            like = [or_(documents.c.text.ilike(f"%{_escape_like(part)}%", escape="\\"),
-                        documents.c.title.ilike(f"%{_escape_like(part)}%", escape="\\")) for part, _ in parts]
-        else:
-            base = base.add_columns((func.length(documents.c.text) * 0).label("score"))
-        base = base.where(and_(cond, *like))
-        total = conn.scalar(base.with_only_columns(func.count(documents.c.id), maintain_column_froms=True))
-        rows = [(r, r.score) for r in conn.execute(base.order_by(sql_text("score DESC"), documents.c.id)
-                                                  .limit(limit).offset(offset))]
+        total, exact, ranked = _scan_ranked(conn, f, like, need)
+    page = ranked[offset:need]
+    cols = (documents.c.id, documents.c.num, documents.c.title, documents.c.publisher, documents.c.published_at,
+            documents.c.text, documents.c.source_url)
+    found = {r.num: r for r in conn.execute(select(*cols).where(documents.c.num.in_([n for n, _ in page])))}
     q = normalise_query(query)
     terms = [part for part in q.split() if part]
     hits = []
-    for r, score in rows:
+    for num, score in page:
+        r = found.get(num)
+        if r is None:
+            continue
         hits.append({"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
                      "url": r.source_url, "score": round(float(score or 0), 4), "snippet": snippet(r.text, terms)})
-    return total, hits
+    return SearchResult(total, hits, exact)
 
 
-_FTS_RANKED = sql_text("SELECT st.doc_id AS doc_id, bm25(search_fts) AS score FROM search_fts "
-                       "JOIN search_terms st ON st.rowid = search_fts.rowid WHERE search_fts MATCH :q "
-                       "ORDER BY bm25(search_fts) LIMIT :n")
-_FTS_IDS = sql_text("SELECT st.doc_id FROM search_fts JOIN search_terms st ON st.rowid = search_fts.rowid "
-                    "WHERE search_fts MATCH :q").columns(column("doc_id", String))
+_FTS_NEWEST = ("SELECT rowid, bm25(search_fts) FROM search_fts WHERE search_fts MATCH :q{range} "
+               "ORDER BY rowid DESC LIMIT :n")
+_FTS_COUNT = "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :q{range} LIMIT :cap)"
 
 
-def _sqlite_ranked(conn: Connection, fts_q: str, cond, limit: int, offset: int) -> tuple[int, list[tuple[str, float]]]:
-    """Ranked ids from FTS5 first, then the filters on those ids only (SQLite would otherwise run the full-text
-    query once per document): the best ``offset + limit`` that pass, and the number that pass in all."""
-    hits = _FTS_IDS.bindparams(q=fts_q).subquery()
-    total = conn.scalar(select(func.count()).select_from(documents).where(
-        and_(documents.c.id.in_(select(hits.c.doc_id)), cond)))
-    need, batch = offset + limit, max(200, (offset + limit) * 3)
+def _fts_range(f: Filters) -> tuple[str, dict]:
+    low, high = num_range(f)
+    sql, params = "", {}
+    if low is not None:
+        sql += " AND rowid >= :low"
+        params["low"] = low
+    if high is not None:
+        sql += " AND rowid < :high"
+        params["high"] = high
+    return sql, params
+
+
+def _sqlite_ranked(conn: Connection, fts_q: str, f: Filters, like: list, need: int) -> tuple[int, bool, list]:
+    """FTS5 hands over its newest matches first (its rowid is ``documents.num``); the filters are checked on
+    those documents only, and bm25 ranks the ones that pass."""
+    rng, params = _fts_range(f)
+    cond = and_(where(f), *like)
+    window = max(SEARCH_WINDOW, need * 3)
     while True:
-        ranked = conn.execute(_FTS_RANKED, {"q": fts_q, "n": batch}).all()
-        ok = set(conn.scalars(select(documents.c.id).where(and_(documents.c.id.in_([r[0] for r in ranked]), cond))))
-        ordered = [(r[0], -r[1]) for r in ranked if r[0] in ok]  # bm25: smaller is better
-        if len(ordered) >= need or len(ranked) < batch:
-            return total, ordered[offset:need]
-        batch *= 4
+        rows = conn.execute(sql_text(_FTS_NEWEST.format(range=rng)), {"q": fts_q, "n": window, **params}).all()
+        ok = set()
+        for chunk in _chunks([r[0] for r in rows]):
+            ok.update(conn.scalars(select(documents.c.num).where(and_(documents.c.num.in_(chunk), cond))))
+        passed = [(r[0], -r[1]) for r in rows if r[0] in ok]  # bm25: smaller is better
+        if len(rows) < window or len(passed) >= max(need, SEARCH_WINDOW // 2) or window >= 64 * SEARCH_WINDOW:
+            break
+        window *= 4
+    complete = len(rows) < window  # every match was looked at
+    passed.sort(key=lambda x: (-x[1], -x[0]))
+    if complete:
+        return len(passed), True, passed
+    if f.plain and not like:
+        n = conn.scalar(sql_text(_FTS_COUNT.format(range=rng)), {"q": fts_q, "cap": COUNT_CAP + 1, **params})
+    else:
+        n = _count_passing(conn, sql_text(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :q{rng} "
+                                          "ORDER BY rowid DESC LIMIT :cap"), {"q": fts_q, **params}, cond)
+    return min(n, COUNT_CAP), n <= COUNT_CAP, passed
+
+
+def _count_passing(conn: Connection, candidates, params: dict, cond) -> int:
+    """How many candidate documents pass ``cond``, counting at most COUNT_CAP + 1."""
+    nums = [r[0] for r in conn.execute(candidates, {**params, "cap": 4 * COUNT_CAP})]
+    n = 0
+    for chunk in _chunks(nums):
+        n += conn.scalar(select(func.count()).select_from(documents).where(and_(documents.c.num.in_(chunk), cond)))
+        if n > COUNT_CAP:
+            break
+    return n
+
+
+def _pg_ranked(conn: Connection, tsq, f: Filters, exact: list, need: int) -> tuple[int, bool, list]:
+    """PostgreSQL: the GIN index finds documents with every bigram, the exact substring confirms (tsvector
+    positions are clamped in long texts), newest first."""
+    from .schema import search_index
+
+    tsv = literal_column("search_index.tsv")
+    base = (select(documents.c.num, func.ts_rank_cd(tsv, tsq).label("score"))
+            .join(search_index, search_index.c.doc_num == documents.c.num)
+            .where(and_(tsv.op("@@")(tsq), where(f), *exact)))
+    window = max(SEARCH_WINDOW, need * 3)
+    rows = conn.execute(base.order_by(documents.c.num.desc()).limit(window)).all()
+    ranked = sorted(((r.num, r.score) for r in rows), key=lambda x: (-x[1], -x[0]))
+    if len(rows) < window:
+        return len(rows), True, ranked
+    n = conn.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
+    return min(n, COUNT_CAP), n <= COUNT_CAP, ranked
+
+
+def _scan_ranked(conn: Connection, f: Filters, like: list, need: int) -> tuple[int, bool, list]:
+    """Queries of single characters only (沪, A股): a substring scan, newest first."""
+    cond = and_(where(f), *like)
+    rows = conn.execute(select(documents.c.num).where(cond).order_by(documents.c.num.desc()).limit(need)).all()
+    n = conn.scalar(select(func.count()).select_from(select(documents.c.num).where(cond).limit(COUNT_CAP + 1).subquery()))
+    return min(n, COUNT_CAP), n <= COUNT_CAP, [(r[0], 0.0) for r in rows]
+
+
+def _chunks(values: list, n: int = 900):
+    for i in range(0, len(values), n):
+        yield values[i:i + n]
 
 
 def _escape_like(s: str) -> str:
@@ -213,20 +341,28 @@ def snippet(text: str, terms: list[str], width: int = 60) -> str:
 # --- entities, projects, targets, network ---------------------------------------------------------------
 
 
+def _sources(conn: Connection, nums: set[int]) -> dict[int, dict]:
+    """The source of each document: id, title, publisher, date, URL and how many copies it has."""
+    docs = {}
+    for chunk in _chunks(list(nums)):
+        for r in conn.execute(select(documents.c.num, documents.c.id, documents.c.title, documents.c.publisher,
+                                     documents.c.published_at, documents.c.source_url).where(documents.c.num.in_(chunk))):
+            docs[r.num] = {"id": r.id, "title": r.title, "publisher": r.publisher, "published_at": r.published_at,
+                           "url": r.source_url, "copies": 0}
+    n = copies(conn, [d["id"] for d in docs.values()])
+    for d in docs.values():
+        d["copies"] = n.get(d["id"], 0)
+    return docs
+
+
 def _evidence(conn: Connection, fact_rows) -> list[dict]:
     """Each fact with its source document (title, publisher, date) and its span."""
-    ids = {r.doc_id for r in fact_rows}
-    docs = {r.id: r for r in conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher,
-                                                 documents.c.published_at, documents.c.source_url)
-                                          .where(documents.c.id.in_(ids)))}
-    n = copies(conn, list(ids))
+    docs = _sources(conn, {r.doc_num for r in fact_rows})
     out = []
     for r in fact_rows:
-        d = docs.get(r.doc_id)
-        out.append({"fact": json.loads(r.data), "kind": r.kind,
-                    "source": {"id": r.doc_id, "title": d.title if d else None, "publisher": d.publisher if d else None,
-                               "published_at": d.published_at if d else None, "url": d.source_url if d else None,
-                               "copies": n.get(r.doc_id, 0)},
+        d = docs.get(r.doc_num) or {"id": None, "title": None, "publisher": None, "published_at": None, "url": None,
+                                    "copies": 0}
+        out.append({"fact": json.loads(r.data), "kind": r.kind, "source": dict(d),
                     "span": {"start": r.start, "end": r.end, "text": r.text}})
     return out
 
@@ -237,10 +373,8 @@ def find_entity(conn: Connection, ref: str) -> dict | None:
     if ref.startswith("e:") and ref[2:].isdigit():
         row = conn.execute(q.where(entities.c.id == int(ref[2:]))).first()
     elif re.fullmatch(r"\d{6}", ref):
-        row = conn.execute(q.where(and_(entities.c.kind == "place", entities.c.code == ref))).first()
+        row = conn.execute(q.where(and_(entities.c.code == ref, entities.c.kind == "place"))).first()
     else:
-        from .write import org_key
-
         row = conn.execute(q.where(or_(entities.c.name == ref, entities.c.key == ref, entities.c.key == org_key(ref)))
                            .order_by(entities.c.kind)).first()
         if row is None:
@@ -255,24 +389,34 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
         return None
     f = f or Filters()
     cond = where(f)
-    mention_docs = select(facts.c.doc_id).where(facts.c.entity_id == ent["id"])
     docs = conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at)
-                        .where(and_(cond, documents.c.id.in_(mention_docs)))
-                        .order_by(documents.c.published_date.desc().nulls_last()).limit(limit)).all()
-    linked = conn.execute(select(facts, links.c.role).join(links, links.c.fact_id == facts.c.id)
-                          .join(documents, documents.c.id == facts.c.doc_id)
-                          .where(and_(links.c.entity_id == ent["id"], cond)).order_by(facts.c.date.desc().nulls_last())
-                          .limit(limit)).all()
+                        .select_from(doc_entities.join(documents, documents.c.num == doc_entities.c.doc_num))
+                        .where(and_(doc_entities.c.entity_id == ent["id"], cond))
+                        .order_by(doc_entities.c.doc_num.desc()).limit(limit)).all()
+    linked = conn.execute(select(facts, links.c.role).select_from(
+        links.join(facts, facts.c.id == links.c.fact_id).join(documents, documents.c.num == links.c.doc_num))
+        .where(and_(links.c.entity_id == ent["id"], cond)).order_by(links.c.day.desc(), links.c.fact_id.desc())
+        .limit(limit)).all()
     ent["aliases"] = json.loads(ent["aliases"])
+    ent["document_count"] = ent["documents"]  # canonical articles that mention it (the list below is the newest)
     if ent["kind"] == "person":
-        ent["roles"] = [{"title": json.loads(r.data).get("title"), "date": json.loads(r.data).get("date"), "doc_id": r.doc_id}
-                        for r in conn.execute(select(facts.c.data, facts.c.doc_id).where(facts.c.entity_id == ent["id"])
-                                              .distinct())]
+        seen, roles = set(), []
+        for r in conn.execute(select(facts.c.data, facts.c.doc_num).where(facts.c.entity_id == ent["id"])
+                              .order_by(facts.c.doc_num.desc()).limit(limit)):
+            data = json.loads(r.data)
+            key = (data.get("title"), data.get("date"))
+            if key not in seen:
+                seen.add(key)
+                roles.append({"title": data.get("title"), "date": data.get("date"), "doc_num": r.doc_num})
+        ids = _sources(conn, {x["doc_num"] for x in roles})
+        ent["roles"] = [{"title": x["title"], "date": x["date"], "doc_id": ids.get(x["doc_num"], {}).get("id")}
+                        for x in roles]
     ent["documents"] = [{"id": d.id, "title": d.title, "source": d.publisher, "published_at": d.published_at}
                         for d in docs]
     ent["facts"] = [{**e, "role": r.role} for e, r in zip(_evidence(conn, linked), linked)]
-    ent["mentions"] = conn.scalar(select(func.count()).select_from(facts).join(documents, documents.c.id == facts.c.doc_id)
-                                  .where(and_(facts.c.entity_id == ent["id"], cond)))
+    if not f.plain:
+        ent["mentions"] = conn.scalar(select(func.count()).select_from(
+            facts.join(documents, documents.c.num == facts.c.doc_num)).where(and_(facts.c.entity_id == ent["id"], cond)))
     return ent
 
 
@@ -283,45 +427,26 @@ _STAGE_RANK = {s: i for i, s in enumerate(("approval", "signing", "groundbreakin
 def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
     """The project library: each project with its places, investment amounts (every revision) and stages."""
     cond = where(f)
-    # projects are few: take them all, then keep those named in a document that passes the filters
-    all_projects = list(conn.scalars(select(entities.c.id).where(entities.c.kind == "project")))
-    named = set(conn.scalars(select(facts.c.entity_id).join(documents, documents.c.id == facts.c.doc_id)
-                             .where(and_(facts.c.entity_id.in_(all_projects), cond)).distinct()))
-    base = select(entities.c.id, entities.c.name, entities.c.aliases).where(entities.c.id.in_(named))
-    total = len(named)
-    page = conn.execute(base.order_by(entities.c.name).limit(limit).offset(offset)).all()
+    if f.plain:
+        named = select(entities.c.id).where(and_(entities.c.kind == "project", entities.c.documents > 0))
+    else:
+        named = (select(doc_entities.c.entity_id).distinct()
+                 .select_from(doc_entities.join(entities, entities.c.id == doc_entities.c.entity_id)
+                              .join(documents, documents.c.num == doc_entities.c.doc_num))
+                 .where(and_(entities.c.kind == "project", cond)))
+    total = conn.scalar(select(func.count()).select_from(named.subquery()))
+    page = conn.execute(select(entities.c.id, entities.c.name, entities.c.aliases)
+                        .where(entities.c.id.in_(named)).order_by(entities.c.name).limit(limit).offset(offset)).all()
     ids = [p.id for p in page]
-    role_of = {(f, e): r for f, e, r in conn.execute(select(links.c.fact_id, links.c.entity_id, links.c.role).where(
-        and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")))))}
-    kept = {r[0] for r in conn.execute(select(facts.c.id).join(documents, documents.c.id == facts.c.doc_id).where(
-        and_(facts.c.id.in_({f for f, _ in role_of}), cond)))}
-    fact_rows = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_(kept)))}
-
-    class _Row:  # a fact row with the role it plays for one project
-        def __init__(self, row, role, project):
-            self._row, self.role, self.project = row, role, project
-
-        def __getattr__(self, name):
-            return getattr(self._row, name)
-
-    rows = [_Row(fact_rows[f], r, e) for (f, e), r in sorted(role_of.items()) if f in fact_rows]
-    evidence = _evidence(conn, rows)
+    role_rows = conn.execute(select(facts, links.c.role, links.c.entity_id.label("project")).select_from(
+        links.join(facts, facts.c.id == links.c.fact_id).join(documents, documents.c.num == links.c.doc_num))
+        .where(and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")), cond))
+        .order_by(links.c.fact_id)).all()
+    evidence = _evidence(conn, role_rows)
     by_project: dict[int, list] = {}
-    for e, r in zip(evidence, rows):
+    for e, r in zip(evidence, role_rows):
         by_project.setdefault(r.project, []).append((e, r.role))
-    docs_of: dict[int, set[str]] = {}
-    for eid, doc_id in conn.execute(select(facts.c.entity_id, facts.c.doc_id).where(facts.c.entity_id.in_(ids)).distinct()):
-        docs_of.setdefault(eid, set()).add(doc_id)
-    all_docs = set().union(*docs_of.values()) if docs_of else set()
-    place_docs: dict[tuple[str, str], set[str]] = {}
-    for doc_id, label, code in conn.execute(select(facts.c.doc_id, facts.c.label, facts.c.code).where(and_(
-            facts.c.doc_id.in_(all_docs), facts.c.kind == "place", facts.c.code.is_not(None)))):
-        place_docs.setdefault((label, code), set()).add(doc_id)
-    places: dict[int, list] = {}
-    for eid, docs in docs_of.items():
-        ranked = sorted(((len(d & docs), label, code) for (label, code), d in place_docs.items() if d & docs),
-                        key=lambda x: -x[0])
-        places[eid] = [{"name": label, "adcode": code} for _, label, code in ranked]
+    places = _project_places(conn, ids)
     out = []
     for p in page:
         items = by_project.get(p.id, [])
@@ -338,6 +463,27 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) ->
     return total, out
 
 
+def _project_places(conn: Connection, ids: list[int], per_project: int = 200) -> dict[int, list[dict]]:
+    """The places named most often in the (newest ``per_project``) articles about each project."""
+    out = {}
+    for eid in ids:
+        nums = list(conn.scalars(select(doc_entities.c.doc_num).where(doc_entities.c.entity_id == eid)
+                                 .order_by(doc_entities.c.doc_num.desc()).limit(per_project)))
+        counts: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(nums):
+            for label, code, n in conn.execute(select(facts.c.label, facts.c.code, func.count(func.distinct(facts.c.doc_num)))
+                                               .where(and_(facts.c.doc_num.in_(chunk), facts.c.kind == "place",
+                                                           facts.c.code.is_not(None)))
+                                               .group_by(facts.c.label, facts.c.code)):
+                counts[(label, code)] = counts.get((label, code), 0) + n
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in ranked]
+    return out
+
+
+_REPORTS_CACHE: OrderedDict = OrderedDict()  # (fact id, store generation) -> reports; the store changes rarely
+
+
 def targets(conn: Connection, f: Filters, due: int | None = None, status: str | None = None, today: date | None = None,
             limit: int = 200, offset: int = 0) -> tuple[int, list[dict]]:
     """The target tracker: each target with the later statements that report on it, and a status.
@@ -346,8 +492,8 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
     """
     today = today or date.today()
     cond = where(f)
-    q = (select(facts).join(documents, documents.c.id == facts.c.doc_id).where(and_(facts.c.kind == "target", cond))
-         .order_by(facts.c.date, facts.c.label, facts.c.id))
+    q = (select(facts).select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
+         .where(and_(facts.c.kind == "target", cond)).order_by(facts.c.date, facts.c.label, facts.c.id))
     if due:
         q = q.where(facts.c.date == str(due))
     if status is None:
@@ -355,10 +501,11 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
         rows = conn.execute(q.limit(limit).offset(offset)).all()
     else:
         rows = conn.execute(q).all()
+    gen = generation(conn)
     out = []
     for e, r in zip(_evidence(conn, rows), rows):
         t = e["fact"]
-        reports = _reports(conn, t, e["source"]["published_at"])
+        reports = _reports_cached(conn, r.id, r.doc_num, t, e["source"]["published_at"], gen)
         st = _status(t, reports, today)
         if status and st != status:
             continue
@@ -371,44 +518,68 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
     return len(out), out[offset:offset + limit]
 
 
-def docs_containing(conn: Connection, phrase: str) -> select:
-    """A subquery of the ids of current documents whose text contains ``phrase``, through the full-text index."""
+def _reports_cached(conn: Connection, fact_id: int, doc_num: int, target: dict, since: str | None, gen) -> list[dict]:
+    key = (fact_id, gen)
+    if key in _REPORTS_CACHE:
+        _REPORTS_CACHE.move_to_end(key)
+        return _REPORTS_CACHE[key]
+    reports = _reports(conn, target, since, doc_num)
+    _REPORTS_CACHE[key] = reports
+    while len(_REPORTS_CACHE) > 20_000:
+        _REPORTS_CACHE.popitem(last=False)
+    return reports
+
+
+def docs_containing(conn: Connection, phrase: str, newest: int | None = None, from_num: int | None = None) -> list[int]:
+    """The ``num`` of documents whose text contains ``phrase`` (newest first, at most ``newest``), through the
+    full-text index."""
     parts = query_phrases(phrase)
     terms = [t for _, ts in parts for t in ts]
     exact = documents.c.text.contains(normalise_query(phrase))
-    if not terms:
-        return select(documents.c.id).where(exact)
-    if conn.dialect.name == "sqlite":
-        fts_q = '"' + " ".join(terms) + '"'
-        hits = _FTS_IDS.bindparams(q=fts_q).subquery()
-        return select(hits.c.doc_id)
-    from sqlalchemy import literal_column
+    low = from_num or 0
+    if terms and conn.dialect.name == "sqlite":
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH :q AND rowid >= :low ORDER BY rowid DESC"
+        params = {"q": '"' + " ".join(terms) + '"', "low": low}
+        if newest:
+            sql += " LIMIT :n"
+            params["n"] = newest
+        return [r[0] for r in conn.execute(sql_text(sql), params)]
+    q = select(documents.c.num).where(and_(exact, documents.c.num >= low)).order_by(documents.c.num.desc())
+    if terms:
+        from .schema import search_index
 
-    tsq = func.plainto_tsquery("simple", " ".join(terms))
-    return (select(search_terms.c.doc_id).join(documents, documents.c.id == search_terms.c.doc_id)
-            .where(and_(literal_column("search_terms.tsv").op("@@")(tsq), exact)))
+        tsq = func.plainto_tsquery("simple", " ".join(terms))
+        q = q.join(search_index, search_index.c.doc_num == documents.c.num).where(
+            literal_column("search_index.tsv").op("@@")(tsq))
+    if newest:
+        q = q.limit(newest)
+    return list(conn.scalars(q))
 
 
-def _reports(conn: Connection, target: dict, since: str | None) -> list[dict]:
-    """Later amounts stated about the same metric (same unit) in articles published after the target's."""
+def _reports(conn: Connection, target: dict, since: str | None, doc_num: int, newest: int = 50) -> list[dict]:
+    """Later amounts stated about the same metric (same unit) in articles published after the target's: those
+    of the newest ``newest`` articles that name the metric."""
     metric = target["metric"]
     if target.get("value") is None or len(metric) < 4:
         return []
-    rows = conn.execute(select(facts.c.doc_id, facts.c.data, facts.c.start, facts.c.end, facts.c.text,
-                               documents.c.published_at, documents.c.title, documents.c.text.label("doc_text"))
-                        .join(documents, documents.c.id == facts.c.doc_id)
-                        .where(and_(facts.c.kind == "amount", facts.c.unit == target["unit"],
-                                    documents.c.id.in_(docs_containing(conn, metric)),
-                                    documents.c.duplicate_of.is_(None), documents.c.is_current.is_(True),
-                                    documents.c.published_at > (since or "")))
-                        .order_by(documents.c.published_at)).all()
+    day_start = (doc_num >> SEQ_BITS) << SEQ_BITS
+    nums = docs_containing(conn, metric, newest=newest, from_num=day_start)
+    if not nums:
+        return []
+    rows = conn.execute(select(facts.c.doc_num, facts.c.data, facts.c.start, facts.c.end, facts.c.text,
+                               documents.c.id, documents.c.published_at, documents.c.title,
+                               documents.c.text.label("doc_text"))
+                        .select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
+                        .where(and_(facts.c.doc_num.in_(nums), facts.c.kind == "amount", facts.c.unit == target["unit"],
+                                    documents.c.canonical.is_(True), documents.c.published_at > (since or "")))
+                        .order_by(documents.c.published_at, facts.c.id)).all()
     out = []
     for r in rows:
         window = r.doc_text[max(0, r.start - 30):r.start]
         if metric in window:
             a = json.loads(r.data)
             out.append({"value": a["value"], "unit": a["unit"], "approx": a.get("approx"), "published_at": r.published_at,
-                        "source": {"id": r.doc_id, "title": r.title}, "span": {"start": r.start, "end": r.end, "text": r.text}})
+                        "source": {"id": r.id, "title": r.title}, "span": {"start": r.start, "end": r.end, "text": r.text}})
     return out
 
 
@@ -425,20 +596,49 @@ def _status(target: dict, reports: list[dict], today: date) -> str:
 
 
 def network(conn: Connection, f: Filters, relation_type: str | None = None, limit: int = 500) -> dict:
-    """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents."""
+    """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents.
+
+    Unfiltered, it is read from the edges the writer keeps; with filters, it is built from the relations of
+    the documents that pass them."""
+    if f.plain:
+        q = select(edges).where(edges.c.count > 0)
+        if relation_type:
+            q = q.where(edges.c.type == relation_type)
+        rows = conn.execute(q.order_by(edges.c.count.desc(), edges.c.a, edges.c.b).limit(limit)).all()
+        ranked = []
+        for r in rows:
+            nums = list(conn.scalars(select(edge_docs.c.doc_num).where(and_(
+                edge_docs.c.a == r.a, edge_docs.c.b == r.b, edge_docs.c.type == r.type))
+                .order_by(edge_docs.c.doc_num.desc()).limit(20)))
+            ranked.append({"source": r.a, "target": r.b, "type": r.type, "count": r.count, "topics": json.loads(r.topics),
+                           "documents": nums, "last_date": r.last_date})
+        ids = _sources(conn, {n for e in ranked for n in e["documents"]})
+        for e in ranked:
+            e["documents"] = [ids[n]["id"] for n in e["documents"] if n in ids]
+    else:
+        ranked = _network_live(conn, f, relation_type, limit)
+    node_ids = {e["source"] for e in ranked} | {e["target"] for e in ranked}
+    nodes = [{"id": n.id, "name": n.name, "kind": n.kind, "subkind": n.subkind, "code": n.code, "lat": n.lat,
+              "lon": n.lon} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
+    return {"nodes": nodes, "edges": ranked}
+
+
+def _network_live(conn: Connection, f: Filters, relation_type: str | None, limit: int, newest: int = 20_000) -> list[dict]:
     cond = where(f)
-    q = (select(facts.c.id, facts.c.event_type, facts.c.data, facts.c.doc_id, documents.c.published_at)
-         .join(documents, documents.c.id == facts.c.doc_id).where(and_(facts.c.kind == "relation", cond)))
+    q = (select(facts.c.id, facts.c.event_type, facts.c.data, facts.c.doc_num, documents.c.id.label("doc_id"),
+                documents.c.published_at)
+         .select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
+         .where(and_(facts.c.kind == "relation", cond)).order_by(facts.c.doc_num.desc()).limit(newest))
     if relation_type:
         q = q.where(facts.c.event_type == relation_type)
     rows = conn.execute(q).all()
     party_ids: dict[int, list[tuple[int, str]]] = {}
-    for fid, eid, name in conn.execute(select(links.c.fact_id, links.c.entity_id, entities.c.name)
-                                       .join(entities, entities.c.id == links.c.entity_id).where(
-            and_(links.c.role == "party", links.c.fact_id.in_([r.id for r in rows])))):
-        party_ids.setdefault(fid, []).append((eid, name))
-    edges: dict[tuple[int, int, str], dict] = {}
-    node_ids: set[int] = set()
+    for chunk in _chunks([r.id for r in rows]):
+        for fid, eid, name in conn.execute(select(links.c.fact_id, links.c.entity_id, entities.c.name)
+                                           .join(entities, entities.c.id == links.c.entity_id).where(
+                and_(links.c.role == "party", links.c.fact_id.in_(chunk)))):
+            party_ids.setdefault(fid, []).append((eid, name))
+    found: dict[tuple[int, int, str], dict] = {}
     for r in rows:
         data = json.loads(r.data)
         order = {name: i for i, name in enumerate(data.get("parties", []))}
@@ -447,7 +647,7 @@ def network(conn: Connection, f: Filters, relation_type: str | None = None, limi
             [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
         for a, b in pairs:
             a, b = min(a, b), max(a, b)
-            e = edges.setdefault((a, b, r.event_type), {"source": a, "target": b, "type": r.event_type, "count": 0,
+            e = found.setdefault((a, b, r.event_type), {"source": a, "target": b, "type": r.event_type, "count": 0,
                                                         "topics": [], "documents": [], "last_date": None})
             if data.get("topic") and data["topic"] not in e["topics"]:
                 e["topics"].append(data["topic"])
@@ -455,26 +655,23 @@ def network(conn: Connection, f: Filters, relation_type: str | None = None, limi
                 e["documents"].append(r.doc_id)
                 e["count"] = len(e["documents"])  # articles that state it, not sentences
             e["last_date"] = max(filter(None, [e["last_date"], r.published_at]), default=None)
-            node_ids.update((a, b))
-    nodes = [{"id": n.id, "name": n.name, "kind": n.kind, "subkind": n.subkind, "code": n.code, "lat": n.lat,
-              "lon": n.lon} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
-    ranked = sorted(edges.values(), key=lambda e: -e["count"])[:limit]
-    return {"nodes": nodes, "edges": ranked}
+    return sorted(found.values(), key=lambda e: -e["count"])[:limit]
 
 
 def stats(conn: Connection) -> dict:
-    canonical = and_(documents.c.is_current.is_(True), documents.c.duplicate_of.is_(None))
+    canonical = documents.c.canonical.is_(True)
+    names = {r.name: r.value for r in conn.execute(select(counters))}
+    publishers = sorted(((k.split(":", 1)[1], v) for k, v in names.items() if k.startswith("publisher:") and v > 0),
+                        key=lambda kv: (-kv[1], kv[0]))[:20]
     return {
-        "documents": conn.scalar(select(func.count()).select_from(documents).where(canonical)),
-        "duplicates": conn.scalar(select(func.count()).select_from(documents).where(documents.c.duplicate_of.is_not(None))),
-        "old_versions": conn.scalar(select(func.count()).select_from(documents).where(documents.c.is_current.is_(False))),
-        "facts": {k: v for k, v in conn.execute(select(facts.c.kind, func.count()).group_by(facts.c.kind))},
-        "entities": {k: v for k, v in conn.execute(select(entities.c.kind, func.count()).group_by(entities.c.kind))},
-        "date_range": list(conn.execute(select(func.min(documents.c.published_date), func.max(documents.c.published_date))
-                                        .where(canonical)).first()),
-        "publishers": [{"publisher": p, "documents": n} for p, n in conn.execute(
-            select(documents.c.publisher, func.count()).where(canonical).group_by(documents.c.publisher)
-            .order_by(func.count().desc()).limit(20))],
+        "documents": names.get("documents", 0),
+        "duplicates": names.get("duplicates", 0),
+        "old_versions": names.get("old_versions", 0),
+        "facts": {k.split(":", 1)[1]: v for k, v in sorted(names.items()) if k.startswith("facts:") and v},
+        "entities": {k.split(":", 1)[1]: v for k, v in sorted(names.items()) if k.startswith("entities:") and v},
+        "date_range": [conn.scalar(select(func.min(documents.c.published_date)).where(canonical)),
+                       conn.scalar(select(func.max(documents.c.published_date)).where(canonical))],
+        "publishers": [{"publisher": p, "documents": n} for p, n in publishers],
     }
 
 
@@ -484,10 +681,12 @@ def events(conn: Connection, f: Filters, event_type: str | None = None, limit: i
     cond = and_(where(f), facts.c.kind == "event")
     if event_type:
         cond = and_(cond, facts.c.event_type == event_type)
-    base = select(facts).join(documents, documents.c.id == facts.c.doc_id).where(cond)
-    total = conn.scalar(select(func.count()).select_from(base.subquery()))
-    rows = conn.execute(base.order_by(func.coalesce(facts.c.date, documents.c.published_at).desc(), facts.c.id)
-                        .limit(limit).offset(offset)).all()
+    base = select(facts).select_from(facts.join(documents, documents.c.num == facts.c.doc_num)).where(cond)
+    if f.plain:
+        total = counter(conn, f"events:{event_type}" if event_type else "events")
+    else:
+        total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    rows = conn.execute(base.order_by(facts.c.day.desc(), facts.c.id.desc()).limit(limit).offset(offset)).all()
     out = []
     for e in _evidence(conn, rows):
         fact = e["fact"]
@@ -499,15 +698,19 @@ def events(conn: Connection, f: Filters, event_type: str | None = None, limit: i
 
 def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 500) -> list[dict]:
     """Places by activity: the number of (canonical) articles that mention each, with coordinates for the map."""
-    cond = and_(where(f), facts.c.kind == "place")
-    q = (select(entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent, entities.c.lat,
-                entities.c.lon, func.count(func.distinct(facts.c.doc_id)).label("documents"),
-                func.count().label("mentions"))
-         .select_from(facts).join(entities, entities.c.id == facts.c.entity_id)
-         .join(documents, documents.c.id == facts.c.doc_id).where(cond)
-         .group_by(entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent,
-                   entities.c.lat, entities.c.lon)
-         .order_by(func.count(func.distinct(facts.c.doc_id)).desc(), entities.c.name).limit(limit))
+    cols = (entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent, entities.c.lat,
+            entities.c.lon)
+    if f.plain:
+        q = (select(*cols, entities.c.documents, entities.c.mentions)
+             .where(and_(entities.c.kind == "place", entities.c.documents > 0))
+             .order_by(entities.c.documents.desc(), entities.c.name).limit(limit))
+    else:
+        n_docs = func.count(func.distinct(facts.c.doc_num))
+        q = (select(*cols, n_docs.label("documents"), func.count().label("mentions"))
+             .select_from(facts.join(entities, entities.c.id == facts.c.entity_id)
+                          .join(documents, documents.c.num == facts.c.doc_num))
+             .where(and_(where(f), facts.c.kind == "place")).group_by(*cols)
+             .order_by(n_docs.desc(), entities.c.name).limit(limit))
     if level:
         q = q.where(entities.c.subkind == level)
     return [{"id": r.id, "name": r.name, "level": r.subkind, "adcode": r.code, "parent": r.parent, "lat": r.lat,
@@ -517,18 +720,23 @@ def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 
 def organizations(conn: Connection, f: Filters, kind: str | None = None, name: str | None = None, limit: int = 100,
                   offset: int = 0) -> tuple[int, list[dict]]:
     """Organisations and projects by the number of articles that mention them."""
-    cond = and_(where(f), facts.c.kind == "organization")
-    q = (select(entities.c.id, entities.c.kind, entities.c.name, entities.c.subkind,
-                func.count(func.distinct(facts.c.doc_id)).label("documents"))
-         .select_from(facts).join(entities, entities.c.id == facts.c.entity_id)
-         .join(documents, documents.c.id == facts.c.doc_id).where(cond)
-         .group_by(entities.c.id, entities.c.kind, entities.c.name, entities.c.subkind))
+    cols = (entities.c.id, entities.c.kind, entities.c.name, entities.c.subkind)
+    if f.plain:
+        q = select(*cols, entities.c.documents).where(and_(entities.c.kind.in_(("organization", "project")),
+                                                            entities.c.documents > 0))
+        order = (entities.c.documents.desc(), entities.c.name)
+    else:
+        n_docs = func.count(func.distinct(facts.c.doc_num))
+        q = (select(*cols, n_docs.label("documents"))
+             .select_from(facts.join(entities, entities.c.id == facts.c.entity_id)
+                          .join(documents, documents.c.num == facts.c.doc_num))
+             .where(and_(where(f), facts.c.kind == "organization")).group_by(*cols))
+        order = (n_docs.desc(), entities.c.name)
     if kind:
         q = q.where(entities.c.subkind == kind)
     if name:
         q = q.where(entities.c.name.contains(normalise_query(name)))
     total = conn.scalar(select(func.count()).select_from(q.subquery()))
-    rows = conn.execute(q.order_by(func.count(func.distinct(facts.c.doc_id)).desc(), entities.c.name)
-                        .limit(limit).offset(offset))
+    rows = conn.execute(q.order_by(*order).limit(limit).offset(offset))
     return total, [{"id": r.id, "ref": f"e:{r.id}", "kind": r.kind, "name": r.name, "org_kind": r.subkind,
                     "documents": r.documents} for r in rows]

@@ -1,11 +1,18 @@
 """The knowledge base's schema, once, for SQLite and PostgreSQL (SQLAlchemy Core).
 
-Documents keep their full fact sheet; every fact is also a row of ``facts``
-with its evidence span, so questions across articles are SQL. Entities
-(places by code, organisations and projects by normalised name, people by
-name) link the facts of many documents. Search and near-duplicate detection
-have their own tables (``minhash``, ``lsh_bands``; the full-text index is
-created per dialect by the migration).
+Documents keep their full fact sheet (compressed); every fact is also a row of
+``facts`` with its evidence span, so questions across articles are SQL.
+Entities (places by code, organisations and projects by normalised name, people
+by name) link the facts of many documents.
+
+Built for a million documents and more: every document has ``num``, an integer
+that sorts by publication day (``day << 24 | sequence``), so "newest first" is
+an index scan and the full-text index (keyed by ``num``) returns its newest
+matches first. What the dashboard lists on every request is kept up to date by
+the writer instead of being counted at query time: per-entity article counts,
+the documents of each place and entity (``doc_places``, ``doc_entities``), the
+cooperation network's edges, and totals (``counters``). These tables count
+canonical documents only: current versions that are not a copy of another.
 """
 from __future__ import annotations
 
@@ -19,9 +26,11 @@ metadata = MetaData()
 documents = Table(
     "documents", metadata,
     Column("id", String(40), primary_key=True),
+    Column("num", BigInteger, nullable=False, unique=True),  # publication day << 24 | sequence: newest = largest
     Column("key", String(700), nullable=False, index=True),  # identity across versions: URL, else path#part
     Column("version", Integer, nullable=False, default=1),
-    Column("is_current", Boolean, nullable=False, default=True, index=True),
+    Column("is_current", Boolean, nullable=False, default=True),
+    Column("canonical", Boolean, nullable=False, default=True),  # current and not a duplicate: counted everywhere
     Column("source_path", Text),
     Column("source_url", Text),
     Column("format", String(16), nullable=False),
@@ -31,20 +40,22 @@ documents = Table(
     Column("published_at", String(40)),
     Column("published_date", Date, index=True),
     Column("script", String(8), nullable=False),
+    Column("junk", Boolean, nullable=False, default=False),  # the cleaner stripped spam or chrome from it
     Column("text", Text, nullable=False),
     Column("original_text", Text),  # only when it differs from text (traditional originals)
     Column("raw", LargeBinary),  # zlib-compressed bytes of the input
     Column("encoding", String(80)),
     Column("duplicate_of", String(40), index=True),
     Column("similarity", Float),  # to the canonical document, for duplicates
-    Column("factsheet", Text, nullable=False),  # JSON, FACTSHEET.md shape
+    Column("sheet", LargeBinary, nullable=False),  # zlib-compressed JSON fact sheet (FACTSHEET.md) without its text
     Column("ingested_at", DateTime, nullable=False),
+    Index("ix_documents_canonical_num", "canonical", "num"),
 )
 
 facts = Table(
     "facts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("doc_num", BigInteger, ForeignKey("documents.num", ondelete="CASCADE"), nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # place, person, organization, amount, target, event, relation
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -53,13 +64,14 @@ facts = Table(
     Column("code", String(16)),  # adcode of a place
     Column("event_type", String(16)),
     Column("date", String(20)),  # event date or target deadline (ISO, at its precision)
+    Column("day", String(20)),  # for ordering: the fact's date, else its document's publication date
     Column("value", Float),
     Column("unit", String(24)),
-    Column("entity_id", Integer, ForeignKey("entities.id"), index=True),
+    Column("entity_id", Integer, ForeignKey("entities.id")),
     Column("data", Text, nullable=False),  # the fact as in the fact sheet (JSON)
-    Index("ix_facts_kind_label", "kind", "label"),
-    Index("ix_facts_kind_code", "kind", "code"),
-    Index("ix_facts_kind_type", "kind", "event_type"),
+    Index("ix_facts_kind_day", "kind", "day"),
+    Index("ix_facts_kind_type_day", "kind", "event_type", "day"),
+    Index("ix_facts_entity_doc", "entity_id", "doc_num"),
 )
 
 entities = Table(
@@ -74,7 +86,11 @@ entities = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("aliases", Text, nullable=False, default="[]"),  # JSON list of other names seen
+    Column("documents", Integer, nullable=False, default=0),  # canonical documents that mention it
+    Column("mentions", Integer, nullable=False, default=0),  # its mentions in them
     UniqueConstraint("kind", "key", name="uq_entities_kind_key"),
+    Index("ix_entities_kind_documents", "kind", "documents"),
+    Index("ix_entities_code", "code"),
 )
 
 links = Table(  # an entity's role in a sentence-level fact: event participant, relation party, target subject, project amount
@@ -82,27 +98,69 @@ links = Table(  # an entity's role in a sentence-level fact: event participant, 
     Column("fact_id", Integer, ForeignKey("facts.id", ondelete="CASCADE"), primary_key=True),
     Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
     Column("role", String(16), primary_key=True),
-    Index("ix_links_entity", "entity_id", "role"),
+    Column("doc_num", BigInteger, nullable=False),
+    Column("day", String(20)),  # the fact's ordering day (facts.day)
+    Index("ix_links_entity_day", "entity_id", "day"),
+    Index("ix_links_doc", "doc_num"),
 )
 
 minhash = Table(
     "minhash", metadata,
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Column("signature", LargeBinary, nullable=False),
+    Column("doc_num", BigInteger, ForeignKey("documents.num", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),  # 128 little-endian uint32 (dedup.to_bytes)
 )
 
-lsh_bands = Table(
+lsh_bands = Table(  # one row per band of each signature: documents that share a bucket are candidate copies
     "lsh_bands", metadata,
-    Column("band", Integer, primary_key=True),
     Column("bucket", BigInteger, primary_key=True),
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_lsh_bands_bucket", "bucket"),
+    Column("doc_num", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
-search_terms = Table(  # the bigram-tokenised title and text the full-text index is built on
-    "search_terms", metadata,
-    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Column("terms", Text, nullable=False),
+doc_places = Table(  # canonical documents by every place they mention and that place's city and province
+    "doc_places", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("doc_num", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+doc_entities = Table(  # canonical documents by every entity they mention
+    "doc_entities", metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("doc_num", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+edges = Table(  # the cooperation network: a pair of entities, a relation type, the canonical articles that state it
+    "edges", metadata,
+    Column("a", Integer, primary_key=True),
+    Column("b", Integer, primary_key=True),
+    Column("type", String(16), primary_key=True),
+    Column("count", Integer, nullable=False, default=0),
+    Column("last_date", String(40)),
+    Column("topics", Text, nullable=False, default="[]"),  # JSON, the first ten seen
+    Index("ix_edges_type_count", "type", "count"),
+)
+
+edge_docs = Table(
+    "edge_docs", metadata,
+    Column("a", Integer, primary_key=True),
+    Column("b", Integer, primary_key=True),
+    Column("type", String(16), primary_key=True),
+    Column("doc_num", BigInteger, primary_key=True),
+    Index("ix_edge_docs_doc", "doc_num"),
+    sqlite_with_rowid=False,
+)
+
+counters = Table(  # totals the writer keeps: documents, duplicates, old_versions, facts:<kind>, publisher:<name>
+    "counters", metadata,
+    Column("name", String(250), primary_key=True),
+    Column("value", BigInteger, nullable=False, default=0),
+)
+
+search_index = Table(  # PostgreSQL's full-text index (SQLite has the FTS5 table search_fts, made by the migration)
+    "search_index", metadata,
+    Column("doc_num", BigInteger, ForeignKey("documents.num", ondelete="CASCADE"), primary_key=True),
 )
 
 ingest_log = Table(

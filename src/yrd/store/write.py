@@ -3,27 +3,44 @@
 A batch is one transaction: killed at any moment, the store holds whole
 documents only, and running the same command again adds exactly what is
 missing (documents are keyed by the hash of their bytes).
+
+The work is split for speed. :func:`prepare` runs where the document was
+extracted (a worker process, a Ray worker): it computes the MinHash signature,
+the LSH buckets, the search terms, the compressed raw bytes and fact sheet, and
+every fact row. :func:`write_batch` runs in the single writer: it decides
+versions and duplicates for the whole batch with a few queries, inserts every
+table with one statement per table, and keeps the tables the dashboard reads
+(entity counts, documents by place and entity, the network's edges, totals)
+up to date for the documents that are canonical.
 """
 from __future__ import annotations
 
 import json
 import re
 import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from itertools import islice
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text as sql_text, update
 from sqlalchemy.engine import Connection
 
 from .. import dedup
-from ..model import Document
 from ..extract.text import sentences
-from .schema import documents, entities, facts, links, lsh_bands, minhash, search_terms
+from ..model import Document
 from ..search.terms import document_terms
+from .schema import (
+    counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links, lsh_bands, minhash,
+)
 
 _RAIL = re.compile(r"(?:高速铁路|城际铁路|高铁|城际|铁路)$")
 _COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 _INVEST = re.compile(r"投资|总投资|投入|资金|造价|金额|融资")
+_JUNK = ("spam", "breadcrumb", "page counter", "related-links list")
+_DAY0 = date(1900, 1, 1).toordinal() - 1  # day 1 is 1900-01-01; undated documents have day 0 and sort last
+SEQ_BITS = 24  # documents per publication day a ``num`` can tell apart
+_MAX_PARAMS = 900  # bound parameters per IN (…) list, well under every backend's limit
 
 
 def org_key(name: str) -> str:
@@ -34,12 +51,208 @@ def org_key(name: str) -> str:
     return key
 
 
+def _fit(value, column):
+    """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
+    length = getattr(column.type, "length", None)
+    return value[:length] if isinstance(value, str) and length else value
+
+
+def pub_date(published_at: str | None) -> date | None:
+    if not published_at:
+        return None
+    try:
+        y, m, d = (published_at[:10].split("-") + ["1", "1"])[:3]
+        return date(int(y), int(m or 1), int(d or 1))
+    except ValueError:
+        return None
+
+
+def day_number(published: date | None) -> int:
+    """The publication day as the high part of ``documents.num`` (0 when unknown)."""
+    return published.toordinal() - _DAY0 if published else 0
+
+
+def doc_key(doc: Document) -> str:
+    if doc.source.url:
+        return doc.source.url[:700]
+    return f"{doc.source.path or ''}#{doc.title}"[:700]
+
+
+def place_codes(code: str) -> list[str]:
+    """A place's code with its city's and province's: 330421 -> 330421, 330400, 330000 (so a filter on a city
+    finds the documents that name only one of its counties)."""
+    out = [code]
+    if len(code) == 6 and code.isdigit():
+        for parent in (code[:4] + "00", code[:2] + "0000"):
+            if parent not in out:
+                out.append(parent)
+    return out
+
+
+# --- the worker's part ----------------------------------------------------------------------------------
+
+
+@dataclass
+class EntityRef:
+    kind: str  # place, organization, project, person
+    key: str
+    name: str
+    subkind: str | None = None
+    code: str | None = None
+    parent: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
 @dataclass
 class Prepared:
-    """A document ready to store: computed in a worker, written by the single writer."""
+    """A document ready to store, computed where it was extracted; the writer only decides and inserts.
+
+    ``doc`` keeps its text and metadata (its raw bytes and fact lists travel compressed in ``raw_z`` and
+    ``sheet_z``); ``fact_rows`` are the rows of ``facts`` without ids, ``fact_entities`` the entity of each
+    row (an index into ``entity_refs`` or None) and ``link_specs`` (row index, entity index, role) the links.
+    """
 
     doc: Document
     signature: bytes
+    buckets: list[int]
+    terms: str
+    raw_z: bytes | None
+    sheet_z: bytes
+    key: str
+    junk: bool
+    entity_refs: list[EntityRef]
+    fact_rows: list[dict]
+    fact_entities: list[int | None]
+    link_specs: list[tuple[int, int, str]]
+
+
+def sheet_json(doc: Document) -> str:
+    """The fact sheet without its text (the store keeps the text in its own column)."""
+    sheet = doc.factsheet()
+    del sheet["text"]
+    return json.dumps(sheet, ensure_ascii=False)
+
+
+def prepare(doc: Document) -> Prepared:
+    """Everything the writer needs for ``doc``, computed once (in a worker)."""
+    sig = dedup.signature(doc.text)
+    refs: list[EntityRef] = []
+    ref_index: dict[tuple[str, str], int] = {}
+
+    def ref(r: EntityRef) -> int:
+        k = (r.kind, r.key)
+        if k not in ref_index:
+            ref_index[k] = len(refs)
+            refs.append(r)
+        return ref_index[k]
+
+    published = pub_date(doc.published_at)
+    pub_day = published.isoformat() if published else None
+    rows: list[dict] = []
+    row_entity: list[int | None] = []
+    by_name: dict[str, int] = {}
+    project_mentions: list[tuple[int, int]] = []  # (start, entity index)
+
+    def add(entity: int | None, **row) -> int:
+        row.setdefault("day", pub_day)
+        rows.append(row)
+        row_entity.append(entity)
+        return len(rows) - 1
+
+    for p in doc.places:
+        code = p["adcode"] or p.get("code")
+        e = ref(EntityRef("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
+                          p.get("parent_adcode"), p.get("lat"), p.get("lon")))
+        by_name[p["name"]] = e
+        data = json.dumps({k: v for k, v in p.items() if k != "mentions"}, ensure_ascii=False)
+        for m in p["mentions"]:
+            by_name.setdefault(m["text"], e)
+            add(e, kind="place", start=m["start"], end=m["end"], text=m["text"], label=p["name"], code=code, data=data)
+    for o in doc.organizations:
+        kind = "project" if o.get("kind") == "project" else "organization"
+        e = ref(EntityRef(kind, org_key(o["name"]), o["name"], o.get("kind")))
+        by_name[o["name"]] = e
+        data = json.dumps({"name": o["name"], "kind": o.get("kind")}, ensure_ascii=False)
+        for m in o["mentions"]:
+            add(e, kind="organization", start=m["start"], end=m["end"], text=m["text"], label=o["name"], data=data)
+            if kind == "project":
+                project_mentions.append((m["start"], e))
+    for person in doc.people:
+        e = ref(EntityRef("person", person["name"], person["name"], person.get("title")))
+        by_name[person["name"]] = e
+        data = json.dumps({"name": person["name"], "title": person.get("title"), "date": doc.published_at},
+                          ensure_ascii=False)
+        for m in person["mentions"]:
+            add(e, kind="person", start=m["start"], end=m["end"], text=m["text"], label=person["name"], data=data)
+    amount_rows = []
+    for a in doc.amounts:
+        i = add(None, kind="amount", start=a["start"], end=a["end"], text=a["text"], label=a["unit"],
+                value=float(a["value"]), unit=a["unit"], data=json.dumps(a, ensure_ascii=False))
+        amount_rows.append((i, a))
+    links: set[tuple[int, int, str]] = set()
+    for t in doc.targets:
+        i = add(None, kind="target", start=t["start"], end=t["end"], text=t["text"], label=t["metric"][:300],
+                date=str(t["deadline"]) if t["deadline"] else None, value=float(t["value"]) if t["value"] is not None else None,
+                unit=t["unit"], data=json.dumps(t, ensure_ascii=False))
+        if t.get("subject") in by_name:
+            links.add((i, by_name[t["subject"]], "subject"))
+    event_rows = []
+    for e in doc.events:
+        i = add(None, kind="event", start=e["start"], end=e["end"], text=e["text"], label=e["type"], event_type=e["type"],
+                date=e["date"], day=e["date"] or pub_day, data=json.dumps(e, ensure_ascii=False))
+        event_rows.append(i)
+        for name in e.get("participants", []):
+            if name in by_name:
+                links.add((i, by_name[name], "participant"))
+        if e.get("place") in by_name:
+            links.add((i, by_name[e["place"]], "place"))
+    for r in doc.relations:
+        i = add(None, kind="relation", start=r["start"], end=r["end"], text=r["text"], label=r["type"],
+                event_type=r["type"], data=json.dumps(r, ensure_ascii=False))
+        for name in r.get("parties", []):
+            if name in by_name:
+                links.add((i, by_name[name], "party"))
+    if project_mentions and (event_rows or amount_rows):
+        spans = sentences(doc.text)
+        for i in event_rows:
+            s_start, s_end = _sentence(spans, rows[i]["start"])
+            for p_start, e in project_mentions:
+                if s_start <= p_start < s_end:
+                    links.add((i, e, "stage"))
+        for i, a in amount_rows:
+            if a.get("kind") != "money":
+                continue
+            s_start, s_end = _sentence(spans, a["start"])
+            for p_start, e in project_mentions:
+                if s_start <= p_start < s_end and _INVEST.search(doc.text[s_start:a["end"]]):
+                    links.add((i, e, "investment"))
+    for row in rows:
+        for k in ("label", "code", "event_type", "date", "day", "unit"):
+            row[k] = _fit(row.get(k), facts.c[k])
+        for k in ("value", "entity_id"):
+            row.setdefault(k, None)
+    dropped = (doc.meta or {}).get("dropped") or {}
+    raw_z = zlib.compress(doc.raw, 1) if doc.raw else None
+    slim = Document(doc.id, doc.source, doc.title, doc.published_at, doc.script, doc.text, doc.original_text,
+                    b"", doc.encoding, doc.meta)
+    return Prepared(
+        doc=slim, signature=dedup.to_bytes(sig), buckets=dedup.band_keys(sig),
+        terms=document_terms(doc.title, doc.text), raw_z=raw_z,
+        sheet_z=zlib.compress(sheet_json(doc).encode("utf-8"), 6), key=doc_key(doc),
+        junk=any(dropped.get(reason) for reason in _JUNK), entity_refs=refs, fact_rows=rows,
+        fact_entities=row_entity, link_specs=sorted(links),
+    )
+
+
+def _sentence(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= offset < e:
+            return s, e
+    return offset, offset + 1
+
+
+# --- the writer's part ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -51,245 +264,449 @@ class BatchResult:
     new_ids: list[str] = field(default_factory=list)
 
 
-def prepare(doc: Document) -> Prepared:
-    return Prepared(doc, dedup.to_bytes(dedup.signature(doc.text)))
+@dataclass
+class _Stored:
+    """What the dedup decision needs of a document, stored or pending in this batch."""
+
+    num: int
+    id: str
+    key: str
+    is_current: bool
+    duplicate_of: str | None
+    published_at: str | None
+    script: str
+    junk: bool
+    signature: bytes | None = None
+    pending: "_Pending | None" = None
+
+    def authority(self) -> tuple:
+        return (self.published_at or "9999", self.script != "zh-Hans", self.junk)
 
 
-def _pub_date(published_at: str | None) -> date | None:
-    if not published_at:
-        return None
-    try:
-        y, m, d = (published_at[:10].split("-") + ["1", "1"])[:3]
-        return date(int(y), int(m or 1), int(d or 1))
-    except ValueError:
-        return None
+@dataclass
+class _Pending:
+    item: Prepared
+    num: int
+    version: int
+    stored: _Stored
+    similarity: float | None = None
+
+    @property
+    def canonical(self) -> bool:
+        return self.stored.is_current and self.stored.duplicate_of is None
 
 
-def _doc_key(doc: Document) -> str:
-    if doc.source.url:
-        return doc.source.url[:700]
-    return f"{doc.source.path or ''}#{doc.title}"[:700]
+def _chunks(values: list, n: int = _MAX_PARAMS):
+    it = iter(values)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+class _Writer:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.counts: Counter = Counter()  # counter deltas
+        self.next_seq: dict[int, int] = {}
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    def _select_in(self, stmt_for, values: list) -> list:
+        out = []
+        for chunk in _chunks(values):
+            out.extend(self.conn.execute(stmt_for(chunk)).all())
+        return out
+
+    def _num_for(self, published: date | None) -> int:
+        day = day_number(published)
+        if day not in self.next_seq:
+            low, high = day << SEQ_BITS, (day + 1) << SEQ_BITS
+            top = self.conn.scalar(select(func.max(documents.c.num)).where(
+                and_(documents.c.num >= low, documents.c.num < high)))
+            self.next_seq[day] = (top + 1) if top is not None else low
+        num = self.next_seq[day]
+        self.next_seq[day] = num + 1
+        return num
+
+    # -- demotion: a stored canonical document stops counting ------------------------------------------
+
+    def demote(self, num: int, publisher: str | None) -> None:
+        """Take a stored document's contributions out of the counted tables (it became a copy or an old version)."""
+        conn = self.conn
+        per_entity = conn.execute(select(facts.c.entity_id, func.count()).where(
+            and_(facts.c.doc_num == num, facts.c.entity_id.is_not(None))).group_by(facts.c.entity_id)).all()
+        if per_entity:
+            conn.execute(update(entities).where(entities.c.id == bindparam("eid")).values(
+                documents=entities.c.documents - 1, mentions=entities.c.mentions - bindparam("n")),
+                [{"eid": e, "n": n} for e, n in per_entity])
+        pairs = conn.execute(select(edge_docs.c.a, edge_docs.c.b, edge_docs.c.type).where(edge_docs.c.doc_num == num)).all()
+        if pairs:
+            conn.execute(update(edges).where(and_(edges.c.a == bindparam("ea"), edges.c.b == bindparam("eb"),
+                                                  edges.c.type == bindparam("et"))).values(count=edges.c.count - 1),
+                         [{"ea": a, "eb": b, "et": t} for a, b, t in pairs])
+            conn.execute(delete(edge_docs).where(edge_docs.c.doc_num == num))
+        for etype, n in conn.execute(select(facts.c.event_type, func.count()).where(
+                and_(facts.c.doc_num == num, facts.c.kind == "event")).group_by(facts.c.event_type)):
+            self.counts["events"] -= n
+            self.counts["events:" + etype] -= n
+        conn.execute(update(documents).where(documents.c.num == num).values(canonical=False))
+        self.counts["documents"] -= 1
+        if publisher:
+            self.counts["publisher:" + publisher] -= 1
+
+    # -- the batch -------------------------------------------------------------------------------------
+
+    def write(self, batch: list[Prepared]) -> BatchResult:
+        conn = self.conn
+        result = BatchResult()
+        ids = list(dict.fromkeys(p.doc.id for p in batch))
+        existing = {r[0] for r in self._select_in(lambda c: select(documents.c.id).where(documents.c.id.in_(c)), ids)}
+        todo: list[Prepared] = []
+        seen: set[str] = set()
+        for item in batch:
+            if item.doc.id in existing or item.doc.id in seen:
+                result.unchanged += 1
+            else:
+                seen.add(item.doc.id)
+                todo.append(item)
+        if not todo:
+            return result
+        # the current versions of the same articles, and every stored document that shares an LSH bucket
+        keys = list({p.key for p in todo})
+        previous: dict[str, _Stored] = {}
+        for r in self._select_in(lambda c: select(
+                documents.c.num, documents.c.id, documents.c.key, documents.c.duplicate_of, documents.c.published_at,
+                documents.c.script, documents.c.junk, documents.c.version, documents.c.canonical, documents.c.publisher)
+                .where(and_(documents.c.key.in_(c), documents.c.is_current.is_(True))), keys):
+            previous[r.key] = (_Stored(r.num, r.id, r.key, True, r.duplicate_of, r.published_at, r.script, r.junk), r)
+        buckets = list({b for p in todo for b in p.buckets})
+        by_bucket: dict[int, list[int]] = defaultdict(list)
+        for bucket, num in self._select_in(
+                lambda c: select(lsh_bands.c.bucket, lsh_bands.c.doc_num).where(lsh_bands.c.bucket.in_(c)), buckets):
+            by_bucket[bucket].append(num)
+        stored: dict[int, _Stored] = {}
+        nums = list({n for ns in by_bucket.values() for n in ns})
+        for r in self._select_in(lambda c: select(
+                documents.c.num, documents.c.id, documents.c.key, documents.c.is_current, documents.c.duplicate_of,
+                documents.c.published_at, documents.c.script, documents.c.junk, minhash.c.signature)
+                .join(minhash, minhash.c.doc_num == documents.c.num).where(documents.c.num.in_(c)), nums):
+            stored[r.num] = _Stored(r.num, r.id, r.key, r.is_current, r.duplicate_of, r.published_at, r.script, r.junk,
+                                    r.signature)
+        by_id = {s.id: s for s in stored.values()}
+
+        pending: list[_Pending] = []
+        pending_by_key: dict[str, _Pending] = {}
+        pending_by_bucket: dict[int, list[_Pending]] = defaultdict(list)
+        for item in todo:
+            doc = item.doc
+            version = 1
+            prev = pending_by_key.get(item.key)
+            if prev is not None:  # an earlier version in this very batch
+                version = prev.version + 1
+                prev.stored.is_current = False
+                result.versions += 1
+            elif item.key in previous:
+                old, row = previous.pop(item.key)
+                version = row.version + 1
+                conn.execute(update(documents).where(documents.c.num == old.num).values(is_current=False))
+                if row.canonical:
+                    self.demote(old.num, row.publisher)
+                if old.num in stored:
+                    stored[old.num].is_current = False
+                self.counts["old_versions"] += 1
+                result.versions += 1
+            num = self._num_for(pub_date(doc.published_at))
+            me = _Stored(num, doc.id, item.key, True, None, doc.published_at, doc.script, item.junk, item.signature)
+            p = _Pending(item, num, version, me)
+            me.pending = p
+            duplicate_of, sim = self._canonical_for(p, by_bucket, stored, by_id, pending_by_bucket, pending)
+            if duplicate_of:
+                me.duplicate_of = duplicate_of
+                p.similarity = sim
+                result.duplicates += 1
+            pending.append(p)
+            pending_by_key[item.key] = p
+            for b in item.buckets:
+                pending_by_bucket[b].append(p)
+            by_id[doc.id] = me
+            result.new += 1
+            result.new_ids.append(doc.id)
+        self._insert(pending)
+        self._flush_counts()
+        return result
+
+    def _canonical_for(self, p: _Pending, by_bucket, stored, by_id, pending_by_bucket, pending) -> tuple[str | None, float | None]:
+        """The canonical copy ``p`` duplicates (None if it is an article of its own, or the better copy)."""
+        sig = dedup.from_bytes(p.item.signature)
+        candidates: dict[str, _Stored] = {}
+        for b in p.item.buckets:
+            for num in by_bucket.get(b, ()):
+                s = stored.get(num)
+                if s is not None:
+                    candidates[s.id] = s
+            for other in pending_by_bucket.get(b, ()):
+                candidates[other.stored.id] = other.stored
+        best, best_sim = None, 0.0
+        for s in candidates.values():
+            if not s.is_current or s.key == p.item.key:
+                continue  # an older version of the same article is not a repost
+            sim = dedup.similarity(sig, dedup.from_bytes(s.signature))
+            if sim > best_sim:
+                best, best_sim = s, sim
+        if best is None or best_sim < dedup.THRESHOLD:
+            return None, None
+        canonical_id = best.duplicate_of or best.id
+        canonical = by_id.get(canonical_id) or self._load(canonical_id, by_id)
+        if canonical is not None and p.stored.authority() < canonical.authority():
+            # the newcomer is the better copy (earlier, original script, cleaner page): it becomes canonical
+            self._make_duplicate(canonical, p, best_sim, pending)
+            return None, None
+        return canonical_id, best_sim
+
+    def _load(self, doc_id: str, by_id: dict) -> _Stored | None:
+        r = self.conn.execute(select(documents.c.num, documents.c.id, documents.c.key, documents.c.is_current,
+                                     documents.c.duplicate_of, documents.c.published_at, documents.c.script,
+                                     documents.c.junk).where(documents.c.id == doc_id)).first()
+        if r is None:
+            return None
+        s = _Stored(r.num, r.id, r.key, r.is_current, r.duplicate_of, r.published_at, r.script, r.junk)
+        by_id[doc_id] = s
+        return s
+
+    def _make_duplicate(self, old: _Stored, new: _Pending, sim: float, pending: list[_Pending]) -> None:
+        """``old`` (canonical until now) and its copies become copies of the newcomer ``new``."""
+        new_id = new.stored.id
+        for p in pending:  # copies still in this batch
+            if p.stored.duplicate_of == old.id:
+                p.stored.duplicate_of = new_id
+        if old.pending is not None:  # the old canonical is in this batch too: nothing stored yet
+            old.duplicate_of, old.pending.similarity = new_id, sim
+            return
+        conn = self.conn
+        conn.execute(update(documents).where(documents.c.duplicate_of == old.id).values(duplicate_of=new_id))
+        row = conn.execute(select(documents.c.canonical, documents.c.publisher).where(documents.c.num == old.num)).first()
+        conn.execute(update(documents).where(documents.c.num == old.num).values(duplicate_of=new_id, similarity=sim))
+        old.duplicate_of = new_id
+        if row is not None and row.canonical:
+            self.demote(old.num, row.publisher)
+        self.counts["duplicates"] += 1
+
+    # -- inserting the batch ----------------------------------------------------------------------------
+
+    def _insert(self, pending: list[_Pending]) -> None:
+        conn = self.conn
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        doc_rows, sig_rows, band_rows, search_rows = [], [], [], []
+        for p in pending:
+            doc, item, s = p.item.doc, p.item, p.stored
+            canonical = s.is_current and s.duplicate_of is None
+            doc_rows.append(dict(
+                id=doc.id, num=p.num, key=item.key, version=p.version, is_current=s.is_current, canonical=canonical,
+                source_path=doc.source.path, source_url=doc.source.url, format=doc.source.format,
+                publisher=_fit(doc.source.publisher or None, documents.c.publisher),
+                author=_fit(doc.source.author or None, documents.c.author), title=doc.title,
+                published_at=doc.published_at, published_date=pub_date(doc.published_at), script=doc.script,
+                junk=item.junk, text=doc.text,
+                original_text=doc.original_text if doc.original_text and doc.original_text != doc.text else None,
+                raw=item.raw_z, encoding=_fit(doc.encoding, documents.c.encoding), duplicate_of=s.duplicate_of,
+                similarity=p.similarity, sheet=item.sheet_z, ingested_at=now))
+            sig_rows.append({"doc_num": p.num, "signature": item.signature})
+            band_rows.extend({"bucket": b, "doc_num": p.num} for b in dict.fromkeys(item.buckets))
+            search_rows.append({"num": p.num, "terms": item.terms})
+            if canonical:
+                self.counts["documents"] += 1
+                if doc.source.publisher:
+                    self.counts["publisher:" + _fit(doc.source.publisher, documents.c.publisher)] += 1
+            else:
+                self.counts["duplicates" if s.is_current else "old_versions"] += 1
+        conn.execute(insert(documents), doc_rows)
+        conn.execute(insert(minhash), sig_rows)
+        conn.execute(insert(lsh_bands), band_rows)
+        if self.sqlite:
+            conn.execute(sql_text("INSERT INTO search_fts(rowid, terms) VALUES (:num, :terms)"), search_rows)
+        else:
+            conn.execute(sql_text("INSERT INTO search_index (doc_num, tsv) VALUES (:num, to_tsvector('simple', :terms))"),
+                         search_rows)
+        entity_ids = self._entities(pending)
+        fact_rows, owners = [], []
+        for p, ids in zip(pending, entity_ids):
+            for row, e in zip(p.item.fact_rows, p.item.fact_entities):
+                fact_rows.append({**row, "doc_num": p.num, "entity_id": ids[e] if e is not None else None})
+                owners.append(p)
+        fact_ids = []
+        if fact_rows:
+            fact_ids = list(conn.scalars(insert(facts).returning(facts.c.id, sort_by_parameter_order=True), fact_rows))
+            for kind, n in Counter(r["kind"] for r in fact_rows).items():
+                self.counts["facts:" + kind] += n
+        link_rows = []
+        start = 0
+        for p, ids in zip(pending, entity_ids):
+            rows = p.item.fact_rows
+            for i, e, role in p.item.link_specs:
+                link_rows.append({"fact_id": fact_ids[start + i], "entity_id": ids[e], "role": role, "doc_num": p.num,
+                                  "day": rows[i].get("day")})
+            start += len(rows)
+        if link_rows:
+            conn.execute(insert(links), link_rows)
+        de_rows, dp_rows = [], []  # every document by entity and by place (queries keep the canonical ones)
+        for p, ids in zip(pending, entity_ids):
+            de_rows.extend({"entity_id": eid, "doc_num": p.num} for eid in dict.fromkeys(ids))
+            codes = {c for row in p.item.fact_rows if row["kind"] == "place" and row.get("code")
+                     for c in place_codes(row["code"])}
+            dp_rows.extend({"code": c, "doc_num": p.num} for c in sorted(codes))
+        if de_rows:
+            conn.execute(insert(doc_entities), de_rows)
+        if dp_rows:
+            conn.execute(insert(doc_places), dp_rows)
+        self._count_canonical(pending, entity_ids, link_rows, fact_rows, fact_ids)
+
+    def _entities(self, pending: list[_Pending]) -> list[list[int]]:
+        """The id of every entity the batch's documents refer to (created when new), per document."""
+        conn = self.conn
+        wanted: dict[tuple[str, str], EntityRef] = {}
+        for p in pending:
+            for r in p.item.entity_refs:
+                k = (r.kind, _fit(r.key, entities.c.key))
+                wanted.setdefault(k, r)
+        known: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
+        keys = list({k for _, k in wanted})
+        for r in self._select_in(lambda c: select(entities.c.id, entities.c.kind, entities.c.key, entities.c.name,
+                                                  entities.c.aliases).where(entities.c.key.in_(c)), keys):
+            if (r.kind, r.key) in wanted:
+                known[(r.kind, r.key)] = (r.id, r.name, json.loads(r.aliases))
+        new = [(k, r) for k, r in wanted.items() if k not in known]
+        if new:
+            rows = [dict(kind=r.kind, key=k[1], name=_fit(r.name, entities.c.name), subkind=_fit(r.subkind, entities.c.subkind),
+                         code=_fit(r.code, entities.c.code), parent=_fit(r.parent, entities.c.parent), lat=r.lat, lon=r.lon,
+                         aliases="[]", documents=0, mentions=0) for k, r in new]
+            new_ids = list(conn.scalars(insert(entities).returning(entities.c.id, sort_by_parameter_order=True), rows))
+            for (k, r), eid in zip(new, new_ids):
+                known[k] = (eid, _fit(r.name, entities.c.name), [])
+                self.counts["entities:" + r.kind] += 1
+        changed_aliases: dict[int, list[str]] = {}
+        titles: dict[int, str] = {}
+        out = []
+        for p in pending:
+            ids = []
+            for r in p.item.entity_refs:
+                eid, name, aliases = known[(r.kind, _fit(r.key, entities.c.key))]
+                ids.append(eid)
+                alias = _fit(r.name, entities.c.name)
+                if alias != name and alias not in aliases:
+                    aliases.append(alias)
+                    changed_aliases[eid] = aliases
+                if r.kind == "person" and r.subkind:
+                    titles[eid] = _fit(r.subkind, entities.c.subkind)
+            out.append(ids)
+        if changed_aliases:
+            conn.execute(update(entities).where(entities.c.id == bindparam("eid")).values(aliases=bindparam("al")),
+                         [{"eid": e, "al": json.dumps(a, ensure_ascii=False)} for e, a in changed_aliases.items()])
+        if titles:
+            conn.execute(update(entities).where(entities.c.id == bindparam("eid")).values(subkind=bindparam("title")),
+                         [{"eid": e, "title": t} for e, t in titles.items()])
+        return out
+
+    def _count_canonical(self, pending, entity_ids, link_rows, fact_rows, fact_ids) -> None:
+        """The counted tables, for the documents of the batch that are canonical."""
+        conn = self.conn
+        canonical = {p.num: p for p in pending if p.canonical}
+        if not canonical:
+            return
+        ent_docs: Counter = Counter()
+        ent_mentions: Counter = Counter()
+        index_of = {p.num: i for i, p in enumerate(pending)}
+        for p, ids in zip(pending, entity_ids):
+            if p.num not in canonical:
+                continue
+            for row in p.item.fact_rows:
+                if row["kind"] == "event":
+                    self.counts["events"] += 1
+                    self.counts["events:" + row["event_type"]] += 1
+            mentions = Counter(ids[e] for e in p.item.fact_entities if e is not None)
+            for eid, n in mentions.items():
+                ent_docs[eid] += 1
+                ent_mentions[eid] += n
+        if ent_docs:
+            conn.execute(update(entities).where(entities.c.id == bindparam("eid")).values(
+                documents=entities.c.documents + bindparam("d"), mentions=entities.c.mentions + bindparam("m")),
+                [{"eid": e, "d": d, "m": ent_mentions[e]} for e, d in ent_docs.items()])
+        # the network: the parties of each relation, in their stated order
+        facts_by_id = dict(zip(fact_ids, fact_rows))
+        parties: dict[int, list[int]] = defaultdict(list)
+        for link in link_rows:
+            if link["role"] == "party" and link["doc_num"] in canonical:
+                parties[link["fact_id"]].append(link["entity_id"])
+        pairs: dict[tuple[int, int, str], dict] = {}
+        for fid, eids in parties.items():
+            row = facts_by_id[fid]
+            data = json.loads(row["data"])
+            order = {name: i for i, name in enumerate(data.get("parties", []))}
+            names = {}
+            p = canonical[row["doc_num"]]
+            for ref, eid in zip(p.item.entity_refs, entity_ids[index_of[p.num]]):
+                names.setdefault(eid, ref.name)
+            ids = sorted(dict.fromkeys(eids), key=lambda e: order.get(names.get(e), 99))
+            kind = row["event_type"]
+            combos = [(ids[0], x) for x in ids[1:]] if kind in ("membership", "connects") else \
+                [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+            for a, b in combos:
+                a, b = min(a, b), max(a, b)
+                e = pairs.setdefault((a, b, kind, row["doc_num"]), {"topics": [], "date": p.item.doc.published_at})
+                if data.get("topic") and data["topic"] not in e["topics"]:
+                    e["topics"].append(data["topic"])
+        if pairs:
+            self._edges(pairs)
+
+    def _edges(self, pairs: dict) -> None:
+        conn = self.conn
+        conn.execute(insert(edge_docs), [{"a": a, "b": b, "type": t, "doc_num": n} for a, b, t, n in pairs])
+        per_edge: dict[tuple[int, int, str], dict] = {}
+        for (a, b, t, _), info in pairs.items():
+            e = per_edge.setdefault((a, b, t), {"count": 0, "topics": [], "date": None})
+            e["count"] += 1
+            e["topics"].extend(x for x in info["topics"] if x not in e["topics"])
+            e["date"] = max(filter(None, [e["date"], info["date"]]), default=None)
+        keys = list(per_edge)
+        found = {}
+        for a, b, t in keys:  # few edges per batch
+            r = conn.execute(select(edges.c.count, edges.c.topics, edges.c.last_date).where(
+                and_(edges.c.a == a, edges.c.b == b, edges.c.type == t))).first()
+            if r is not None:
+                found[(a, b, t)] = r
+        new_rows, updates = [], []
+        for k, e in per_edge.items():
+            if k in found:
+                r = found[k]
+                topics = json.loads(r.topics)
+                topics.extend(x for x in e["topics"] if x not in topics)
+                updates.append({"ea": k[0], "eb": k[1], "et": k[2], "n": e["count"], "topics": json.dumps(topics[:10], ensure_ascii=False),
+                                "d": max(filter(None, [r.last_date, e["date"]]), default=None)})
+            else:
+                new_rows.append({"a": k[0], "b": k[1], "type": k[2], "count": e["count"], "last_date": e["date"],
+                                 "topics": json.dumps(e["topics"][:10], ensure_ascii=False)})
+        if new_rows:
+            conn.execute(insert(edges), new_rows)
+        if updates:
+            conn.execute(update(edges).where(and_(edges.c.a == bindparam("ea"), edges.c.b == bindparam("eb"),
+                                                  edges.c.type == bindparam("et"))).values(
+                count=edges.c.count + bindparam("n"), topics=bindparam("topics"), last_date=bindparam("d")), updates)
+
+    def _flush_counts(self) -> None:
+        deltas = {k: v for k, v in self.counts.items() if v}
+        self.counts.clear()
+        if not deltas:
+            return
+        conn = self.conn
+        have = {r[0] for r in self._select_in(lambda c: select(counters.c.name).where(counters.c.name.in_(c)), list(deltas))}
+        new = [{"name": k, "value": v} for k, v in deltas.items() if k not in have]
+        if new:
+            conn.execute(insert(counters), new)
+        old = [{"cname": k, "d": v} for k, v in deltas.items() if k in have]
+        if old:
+            conn.execute(update(counters).where(counters.c.name == bindparam("cname")).values(
+                value=counters.c.value + bindparam("d")), old)
 
 
 def write_batch(conn: Connection, batch: list[Prepared]) -> BatchResult:
-    result = BatchResult()
-    ids = [p.doc.id for p in batch]
-    existing = set(conn.scalars(select(documents.c.id).where(documents.c.id.in_(ids))))
-    seen: set[str] = set()
-    for item in batch:
-        doc = item.doc
-        if doc.id in existing or doc.id in seen:
-            result.unchanged += 1
-            continue
-        seen.add(doc.id)
-        key = _doc_key(doc)
-        previous = conn.execute(select(documents.c.id, documents.c.version)
-                                .where(and_(documents.c.key == key, documents.c.is_current.is_(True)))).first()
-        version = 1
-        if previous is not None:
-            version = previous.version + 1
-            conn.execute(update(documents).where(documents.c.id == previous.id).values(is_current=False))
-            result.versions += 1
-        duplicate_of, sim = _find_canonical(conn, doc, item.signature, key)
-        if duplicate_of:
-            result.duplicates += 1
-        _insert_document(conn, doc, key, version, duplicate_of, sim, item.signature)
-        result.new += 1
-        result.new_ids.append(doc.id)
-    return result
-
-
-_CANDIDATES = select(lsh_bands.c.doc_id).where(lsh_bands.c.bucket.in_(bindparam("buckets", expanding=True))).distinct()
-
-
-def _find_canonical(conn: Connection, doc: Document, sig_bytes: bytes, key: str) -> tuple[str | None, float | None]:
-    sig = dedup.from_bytes(sig_bytes)
-    buckets = [k for _, k in dedup.band_keys(sig)]
-    candidates = set(conn.scalars(_CANDIDATES, {"buckets": buckets}))
-    if not candidates:
-        return None, None
-    rows = conn.execute(
-        select(documents.c.id, documents.c.duplicate_of, documents.c.key, minhash.c.signature)
-        .join(minhash, minhash.c.doc_id == documents.c.id)
-        .where(documents.c.id.in_(candidates), documents.c.is_current.is_(True))
-    ).all()
-    best, best_sim = None, 0.0
-    for row in rows:
-        if row.key == key:
-            continue  # an older version of the same article is not a repost
-        s = dedup.similarity(sig, dedup.from_bytes(row.signature))
-        if s > best_sim:
-            best, best_sim = row, s
-    if best is None or best_sim < dedup.THRESHOLD:
-        return None, None
-    canonical_id = best.duplicate_of or best.id
-    canonical = conn.execute(select(documents.c.published_at, documents.c.script, documents.c.factsheet)
-                             .where(documents.c.id == canonical_id)).first()
-    if canonical is not None and _outranks(doc, canonical):
-        # the newcomer is the better copy (earlier, original script, cleaner page): it becomes canonical
-        conn.execute(update(documents).where(documents.c.duplicate_of == canonical_id).values(duplicate_of=doc.id))
-        conn.execute(update(documents).where(documents.c.id == canonical_id)
-                     .values(duplicate_of=doc.id, similarity=best_sim))
-        return None, None
-    return canonical_id, best_sim
-
-
-def _outranks(doc: Document, canonical) -> bool:
-    class _Old:  # the stored canonical, as dedup.authority reads it
-        published_at = canonical.published_at
-        script = canonical.script
-        meta = json.loads(canonical.factsheet).get("meta", {})
-
-    return dedup.authority(doc) < dedup.authority(_Old)
-
-
-def _insert_document(conn: Connection, doc: Document, key: str, version: int, duplicate_of: str | None,
-                     sim: float | None, sig_bytes: bytes) -> None:
-    sheet = doc.factsheet()
-    sheet["duplicate_of"] = duplicate_of
-    conn.execute(insert(documents).values(
-        id=doc.id, key=key, version=version, is_current=True, source_path=doc.source.path, source_url=doc.source.url,
-        format=doc.source.format, publisher=(doc.source.publisher or None) and doc.source.publisher[:200],
-        author=(doc.source.author or None) and doc.source.author[:200], title=doc.title,
-        published_at=doc.published_at, published_date=_pub_date(doc.published_at), script=doc.script, text=doc.text,
-        original_text=doc.original_text if doc.original_text != doc.text else None,
-        raw=zlib.compress(doc.raw, 6) if doc.raw else None, encoding=doc.encoding[:80], duplicate_of=duplicate_of,
-        similarity=sim, factsheet=json.dumps(sheet, ensure_ascii=False), ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
-    ))
-    conn.execute(insert(minhash).values(doc_id=doc.id, signature=sig_bytes))
-    conn.execute(insert(lsh_bands), [{"band": b, "bucket": k, "doc_id": doc.id}
-                                     for b, k in dedup.band_keys(dedup.from_bytes(sig_bytes))])
-    conn.execute(insert(search_terms).values(doc_id=doc.id, terms=document_terms(doc.title, doc.text)))
-    _insert_facts(conn, doc)
-
-
-def _preload(conn: Connection, doc: Document) -> dict:
-    """The doc's entities already in the store, fetched in one query: (kind, key) -> row."""
-    keys = {p["adcode"] or f"{p['level']}:{p['name']}" for p in doc.places}
-    keys |= {org_key(o["name"]) for o in doc.organizations} | {p["name"] for p in doc.people}
-    if not keys:
-        return {}
-    rows = conn.execute(_ENTITIES, {"keys": sorted(keys)})
-    return {(r.kind, r.key): r for r in rows}
-
-
-_ENTITIES = select(entities.c.id, entities.c.kind, entities.c.key, entities.c.name, entities.c.aliases).where(
-    entities.c.key.in_(bindparam("keys", expanding=True)))
-
-
-def _fit(value, table, column):
-    """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
-    length = getattr(table.c[column].type, "length", None)
-    return value[:length] if isinstance(value, str) and length else value
-
-
-def _entity(conn: Connection, cache: dict, kind: str, key: str, name: str, **attrs) -> int:
-    key, name = _fit(key, entities, "key"), _fit(name, entities, "name")
-    attrs = {k: _fit(v, entities, k) for k, v in attrs.items()}
-    ck = (kind, key)
-    if isinstance(cache.get(ck), int):
-        return cache[ck]
-    row = cache.get(ck)
-    if row is None:
-        eid = conn.execute(insert(entities).values(kind=kind, key=key, name=name, aliases="[]", **attrs)).inserted_primary_key[0]
-    else:
-        eid = row.id
-        if name != row.name:
-            aliases = json.loads(row.aliases)
-            if name not in aliases:
-                aliases.append(name)
-                conn.execute(update(entities).where(entities.c.id == eid).values(aliases=json.dumps(aliases, ensure_ascii=False)))
-        if attrs.get("subkind") and kind == "person":
-            conn.execute(update(entities).where(entities.c.id == eid).values(subkind=attrs["subkind"]))
-    cache[ck] = eid
-    return eid
-
-
-def _insert_facts(conn: Connection, doc: Document) -> None:
-    cache: dict = _preload(conn, doc)
-    by_name: dict[str, int] = {}
-    rows = []
-    project_mentions: list[tuple[int, int, int]] = []
-    for p in doc.places:
-        key = p["adcode"] or f"{p['level']}:{p['name']}"
-        eid = _entity(conn, cache, "place", key, p["name"], subkind=p["level"], code=p["adcode"] or p.get("code"),
-                      parent=p.get("parent_adcode"), lat=p.get("lat"), lon=p.get("lon"))
-        by_name[p["name"]] = eid
-        for m in p["mentions"]:
-            by_name.setdefault(m["text"], eid)
-            rows.append(dict(kind="place", start=m["start"], end=m["end"], text=m["text"], label=p["name"],
-                             code=p["adcode"] or p.get("code"), entity_id=eid,
-                             data={k: v for k, v in p.items() if k != "mentions"}))
-    for o in doc.organizations:
-        kind = "project" if o.get("kind") == "project" else "organization"
-        eid = _entity(conn, cache, kind, org_key(o["name"]), o["name"], subkind=o.get("kind"))
-        by_name[o["name"]] = eid
-        for m in o["mentions"]:
-            rows.append(dict(kind="organization", start=m["start"], end=m["end"], text=m["text"], label=o["name"],
-                             entity_id=eid, data={"name": o["name"], "kind": o.get("kind")}))
-            if kind == "project":
-                project_mentions.append((m["start"], m["end"], eid))
-    for person in doc.people:
-        eid = _entity(conn, cache, "person", person["name"], person["name"], subkind=person.get("title"))
-        by_name[person["name"]] = eid
-        for m in person["mentions"]:
-            rows.append(dict(kind="person", start=m["start"], end=m["end"], text=m["text"], label=person["name"],
-                             entity_id=eid, data={"name": person["name"], "title": person.get("title"),
-                                                  "date": doc.published_at}))
-    for a in doc.amounts:
-        rows.append(dict(kind="amount", start=a["start"], end=a["end"], text=a["text"], label=a["unit"],
-                         value=float(a["value"]), unit=a["unit"], data=a))
-    for t in doc.targets:
-        rows.append(dict(kind="target", start=t["start"], end=t["end"], text=t["text"], label=t["metric"][:300],
-                         date=str(t["deadline"]) if t["deadline"] else None,
-                         value=float(t["value"]) if t["value"] is not None else None, unit=t["unit"], data=t))
-    for e in doc.events:
-        rows.append(dict(kind="event", start=e["start"], end=e["end"], text=e["text"], label=e["type"],
-                         event_type=e["type"], date=e["date"], data=e))
-    for r in doc.relations:
-        rows.append(dict(kind="relation", start=r["start"], end=r["end"], text=r["text"], label=r["type"],
-                         event_type=r["type"], data=r))
-    if not rows:
-        return
-    keys = ("kind", "start", "end", "text", "label", "code", "event_type", "date", "value", "unit", "entity_id")
-    for row in rows:
-        row["data"] = json.dumps(row["data"], ensure_ascii=False)
-        row["doc_id"] = doc.id
-        for k in ("label", "code", "event_type", "date", "unit"):
-            row[k] = _fit(row.get(k), facts, k)
-        for k in keys:
-            row.setdefault(k, None)
-    fact_ids = list(conn.scalars(insert(facts).returning(facts.c.id, sort_by_parameter_order=True), rows))
-    spans = sentences(doc.text)
-    link_rows = set()
-    for fid, row in zip(fact_ids, rows):
-        data = json.loads(row["data"])
-        if row["kind"] == "event":
-            for name in data.get("participants", []):
-                if name in by_name:
-                    link_rows.add((fid, by_name[name], "participant"))
-            if data.get("place") in by_name:
-                link_rows.add((fid, by_name[data["place"]], "place"))
-        elif row["kind"] == "relation":
-            for name in data.get("parties", []):
-                if name in by_name:
-                    link_rows.add((fid, by_name[name], "party"))
-        elif row["kind"] == "target" and data.get("subject") in by_name:
-            link_rows.add((fid, by_name[data["subject"]], "subject"))
-        if row["kind"] in ("event", "amount") and project_mentions:
-            s_start, s_end = _sentence(spans, row["start"])
-            for p_start, _, eid in project_mentions:
-                if s_start <= p_start < s_end:
-                    if row["kind"] == "event":
-                        link_rows.add((fid, eid, "stage"))
-                    elif data.get("kind") == "money" and _INVEST.search(doc.text[s_start:row["end"]]):
-                        link_rows.add((fid, eid, "investment"))
-    if link_rows:
-        conn.execute(insert(links), [{"fact_id": f, "entity_id": e, "role": r} for f, e, r in sorted(link_rows)])
-
-
-def _sentence(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= offset < e:
-            return s, e
-    return offset, offset + 1
+    """Store a batch (one transaction is the caller's): new documents, versions, duplicates, facts, links, counts."""
+    return _Writer(conn).write(batch)
