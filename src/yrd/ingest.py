@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import InputError
@@ -61,23 +61,28 @@ class StoredIds:
 
     def __init__(self, url: str | None):
         self.url = url
-        self._engine = None
+        self._conn = None
         self._pid = None
 
     def __contains__(self, doc_id: object) -> bool:
         if not self.url or not isinstance(doc_id, str):
             return False
-        if self._engine is None or self._pid != os.getpid():  # not an engine inherited across a fork
-            self._engine = make_engine(self.url)
+        if self._conn is None or self._pid != os.getpid():  # not a connection inherited across a fork
+            self._conn = make_engine(self.url).connect()
             self._pid = os.getpid()
-        with self._engine.connect() as conn:
-            return conn.scalar(select(documents.c.id).where(documents.c.id == doc_id)) is not None
+        try:
+            return self._conn.scalar(_STORED_ID, {"id": doc_id}) is not None
+        finally:
+            self._conn.rollback()  # hold no snapshot between lookups
 
     def __getstate__(self):
         return {"url": self.url}
 
     def __setstate__(self, state):
-        self.url, self._engine, self._pid = state["url"], None, None
+        self.url, self._conn, self._pid = state["url"], None, None
+
+
+_STORED_ID = select(documents.c.id).where(documents.c.id == bindparam("id"))
 
 
 def process_target(target: str, max_bytes: int, stored: StoredIds | None = None) -> list[Prepared | Failure | Known]:

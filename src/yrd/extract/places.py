@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from ..resources import path
-from .gazetteer import DELTA_PROVINCES, LEVEL_RANK, Gazetteer, Unit, load
+from .gazetteer import LEVEL_RANK, Gazetteer, Unit, load
 from .lexicon import Lexicon
 
 _SUFFIX = re.compile(r"(?:自治县|自治旗|自治州|新区|林区|特区|地区|矿区|区|县|市|旗|盟|省)$")

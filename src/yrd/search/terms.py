@@ -27,7 +27,7 @@ def tokens(text: str) -> list[str]:
         if len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            out.extend(map(str.__add__, run[:-1], run[1:]))  # its bigrams, made in C
     return out
 
 

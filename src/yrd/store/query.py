@@ -19,16 +19,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, and_, column, func, literal_column, or_, select, text as sql_text
+from sqlalchemy import and_, func, literal_column, or_, select, text as sql_text
 from sqlalchemy.engine import Connection
 
 from ..errors import YrdError
 from ..search.terms import normalise_query, query_phrases
 from .schema import counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links
-from .write import SEQ_BITS, day_number, org_key
+from .write import EVENT_BITS, EVENT_TYPES, FACT_KINDS, KIND_BITS, SEQ_BITS, day_number, org_key
 
-EVENT_TYPES = ("meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch")
-FACT_KINDS = ("place", "person", "organization", "amount", "target", "event", "relation")
+__all__ = ["EVENT_TYPES", "FACT_KINDS", "Filters", "parse_day", "search", "search_page", "list_documents",
+           "get_document", "entity_page", "projects", "targets", "network", "stats", "events", "places",
+           "organizations", "where", "factsheet"]
 COUNT_CAP = 10_000  # search counts its hits exactly up to here, then reports "at least"
 SEARCH_WINDOW = 1_000  # search ranks the newest this many matches (more when filters or paging need them)
 
@@ -102,14 +103,18 @@ def where(f: Filters, place: bool = True):
         cond.append(documents.c.publisher == f.publisher)
     if f.place and place:
         cond.append(documents.c.num.in_(select(doc_places.c.doc_num).where(doc_places.c.code == f.place)))
-    # an alias, so the IN never correlates with a ``facts`` of the outer query (projects, targets)
-    fx = facts.alias("fx_filter")
-    if f.event_type:
-        cond.append(documents.c.num.in_(select(fx.c.doc_num).where(and_(fx.c.kind == "event",
-                                                                         fx.c.event_type == f.event_type))))
+    if f.event_type:  # bit masks on the document: no scan of the facts
+        cond.append(documents.c.event_types.op("&")(EVENT_BITS[f.event_type]) != 0)
     if f.kind:
-        cond.append(documents.c.num.in_(select(fx.c.doc_num).where(fx.c.kind == f.kind)))
+        cond.append(documents.c.kinds.op("&")(KIND_BITS[f.kind]) != 0)
     return and_(*cond)
+
+
+def is_kind(kind: str, table=facts):
+    """``kind = '<kind>'`` with the kind written as a literal, so the partial index of that kind applies."""
+    if kind not in FACT_KINDS:
+        raise ValueError(kind)
+    return table.c.kind == literal_column(f"'{kind}'")
 
 
 def counter(conn: Connection, name: str) -> int:
@@ -130,25 +135,32 @@ def copies(conn: Connection, ids: list[str]) -> dict[str, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def _docs_query(f: Filters, *cols):
-    """Documents that pass the filters, newest first; a place filter is read from ``doc_places`` in order."""
-    q = select(*cols)
+def passes(f: Filters, num_column, place: bool = True):
+    """EXISTS: the document ``num_column`` refers to passes the filters. Queries that list facts, links or
+    documents by place read their own table's index in order and check each row's document with this, so the
+    database stops at the page instead of joining everything first."""
+    return select(documents.c.num).where(and_(documents.c.num == num_column, where(f, place=place))).exists()
+
+
+def _doc_nums(f: Filters):
+    """The ``num`` of the documents that pass the filters, newest first (a place filter reads ``doc_places``)."""
     if f.place:
-        q = (q.select_from(doc_places.join(documents, documents.c.num == doc_places.c.doc_num))
-             .where(and_(doc_places.c.code == f.place, where(f, place=False))).order_by(doc_places.c.doc_num.desc()))
-    else:
-        q = q.where(where(f)).order_by(documents.c.num.desc())
-    return q
+        return (select(doc_places.c.doc_num.label("num"))
+                .where(and_(doc_places.c.code == f.place, passes(f, doc_places.c.doc_num, place=False)))
+                .order_by(doc_places.c.doc_num.desc()))
+    return select(documents.c.num).where(where(f)).order_by(documents.c.num.desc())
 
 
 def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
     if f.plain:
         total = counter(conn, "documents")
     else:
-        total = conn.scalar(_docs_query(f, func.count()).order_by(None))
-    rows = conn.execute(_docs_query(f, documents.c.id, documents.c.title, documents.c.publisher,
-                                    documents.c.published_at, documents.c.source_url, documents.c.duplicate_of)
-                        .limit(limit).offset(offset)).all()
+        total = conn.scalar(select(func.count()).select_from(_doc_nums(f).order_by(None).subquery()))
+    nums = list(conn.scalars(_doc_nums(f).limit(limit).offset(offset)))
+    found = {r.num: r for r in conn.execute(select(
+        documents.c.num, documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
+        documents.c.source_url, documents.c.duplicate_of).where(documents.c.num.in_(nums)))}
+    rows = [found[n] for n in nums if n in found]
     n = copies(conn, [r.id for r in rows])
     return total, [{"id": r.id, "title": r.title, "source": r.publisher, "published_at": r.published_at,
                     "url": r.source_url, "duplicate_of": r.duplicate_of, "copies": n.get(r.id, 0)} for r in rows]
@@ -388,15 +400,18 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
     if ent is None:
         return None
     f = f or Filters()
-    cond = where(f)
-    docs = conn.execute(select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at)
-                        .select_from(doc_entities.join(documents, documents.c.num == doc_entities.c.doc_num))
-                        .where(and_(doc_entities.c.entity_id == ent["id"], cond))
-                        .order_by(doc_entities.c.doc_num.desc()).limit(limit)).all()
-    linked = conn.execute(select(facts, links.c.role).select_from(
-        links.join(facts, facts.c.id == links.c.fact_id).join(documents, documents.c.num == links.c.doc_num))
-        .where(and_(links.c.entity_id == ent["id"], cond)).order_by(links.c.day.desc(), links.c.fact_id.desc())
+    nums = list(conn.scalars(select(doc_entities.c.doc_num).where(and_(
+        doc_entities.c.entity_id == ent["id"], passes(f, doc_entities.c.doc_num))).order_by(doc_entities.c.doc_num.desc())
+        .limit(limit)))
+    by_num = {r.num: r for r in conn.execute(select(documents.c.num, documents.c.id, documents.c.title,
+                                                    documents.c.publisher, documents.c.published_at)
+                                             .where(documents.c.num.in_(nums)))}
+    docs = [by_num[n] for n in nums if n in by_num]
+    roles = conn.execute(select(links.c.fact_id, links.c.role).where(and_(
+        links.c.entity_id == ent["id"], passes(f, links.c.doc_num))).order_by(links.c.day.desc(), links.c.fact_id.desc())
         .limit(limit)).all()
+    by_id = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_([r.fact_id for r in roles])))}
+    linked = [_WithRole(by_id[r.fact_id], r.role) for r in roles if r.fact_id in by_id]
     ent["aliases"] = json.loads(ent["aliases"])
     ent["document_count"] = ent["documents"]  # canonical articles that mention it (the list below is the newest)
     if ent["kind"] == "person":
@@ -415,9 +430,19 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
                         for d in docs]
     ent["facts"] = [{**e, "role": r.role} for e, r in zip(_evidence(conn, linked), linked)]
     if not f.plain:
-        ent["mentions"] = conn.scalar(select(func.count()).select_from(
-            facts.join(documents, documents.c.num == facts.c.doc_num)).where(and_(facts.c.entity_id == ent["id"], cond)))
+        ent["mentions"] = conn.scalar(select(func.count()).select_from(facts).where(
+            and_(facts.c.entity_id == ent["id"], passes(f, facts.c.doc_num))))
     return ent
+
+
+class _WithRole:
+    """A fact row with the role its entity plays in it."""
+
+    def __init__(self, row, role):
+        self._row, self.role = row, role
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
 
 
 STAGES = ("approval", "signing", "groundbreaking", "completion", "launch", "unveiling", "release", "meeting")
@@ -429,11 +454,9 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) ->
     cond = where(f)
     if f.plain:
         named = select(entities.c.id).where(and_(entities.c.kind == "project", entities.c.documents > 0))
-    else:
-        named = (select(doc_entities.c.entity_id).distinct()
-                 .select_from(doc_entities.join(entities, entities.c.id == doc_entities.c.entity_id)
-                              .join(documents, documents.c.num == doc_entities.c.doc_num))
-                 .where(and_(entities.c.kind == "project", cond)))
+    else:  # projects are few: each is checked for one document that passes
+        named = select(entities.c.id).where(and_(entities.c.kind == "project", select(doc_entities.c.doc_num).where(
+            and_(doc_entities.c.entity_id == entities.c.id, passes(f, doc_entities.c.doc_num))).exists()))
     total = conn.scalar(select(func.count()).select_from(named.subquery()))
     page = conn.execute(select(entities.c.id, entities.c.name, entities.c.aliases)
                         .where(entities.c.id.in_(named)).order_by(entities.c.name).limit(limit).offset(offset)).all()
@@ -491,9 +514,8 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
     Reports are looked up for the page shown only, unless a status filter needs them for every target.
     """
     today = today or date.today()
-    cond = where(f)
-    q = (select(facts).select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
-         .where(and_(facts.c.kind == "target", cond)).order_by(facts.c.date, facts.c.label, facts.c.id))
+    q = (select(facts).where(and_(is_kind("target"), passes(f, facts.c.doc_num)))
+         .order_by(facts.c.date, facts.c.label, facts.c.id))
     if due:
         q = q.where(facts.c.date == str(due))
     if status is None:
@@ -624,14 +646,19 @@ def network(conn: Connection, f: Filters, relation_type: str | None = None, limi
 
 
 def _network_live(conn: Connection, f: Filters, relation_type: str | None, limit: int, newest: int = 20_000) -> list[dict]:
-    cond = where(f)
-    q = (select(facts.c.id, facts.c.event_type, facts.c.data, facts.c.doc_num, documents.c.id.label("doc_id"),
-                documents.c.published_at)
-         .select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
-         .where(and_(facts.c.kind == "relation", cond)).order_by(facts.c.doc_num.desc()).limit(newest))
+    q = (select(facts.c.id, facts.c.event_type, facts.c.data, facts.c.doc_num)
+         .where(and_(is_kind("relation"), passes(f, facts.c.doc_num))).order_by(facts.c.doc_num.desc()).limit(newest))
     if relation_type:
         q = q.where(facts.c.event_type == relation_type)
-    rows = conn.execute(q).all()
+    facts_rows = conn.execute(q).all()
+    src = _sources(conn, {r.doc_num for r in facts_rows})
+
+    class _Row:
+        def __init__(self, r):
+            self.id, self.event_type, self.data = r.id, r.event_type, r.data
+            self.doc_id, self.published_at = src[r.doc_num]["id"], src[r.doc_num]["published_at"]
+
+    rows = [_Row(r) for r in facts_rows if r.doc_num in src]
     party_ids: dict[int, list[tuple[int, str]]] = {}
     for chunk in _chunks([r.id for r in rows]):
         for fid, eid, name in conn.execute(select(links.c.fact_id, links.c.entity_id, entities.c.name)
@@ -678,10 +705,10 @@ def stats(conn: Connection) -> dict:
 def events(conn: Connection, f: Filters, event_type: str | None = None, limit: int = 100,
            offset: int = 0) -> tuple[int, list[dict]]:
     """The timeline: events (newest first) with date, participants, place and their source."""
-    cond = and_(where(f), facts.c.kind == "event")
+    cond = and_(is_kind("event"), passes(f, facts.c.doc_num))
     if event_type:
         cond = and_(cond, facts.c.event_type == event_type)
-    base = select(facts).select_from(facts.join(documents, documents.c.num == facts.c.doc_num)).where(cond)
+    base = select(facts).where(cond)
     if f.plain:
         total = counter(conn, f"events:{event_type}" if event_type else "events")
     else:

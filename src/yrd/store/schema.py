@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-    Table, Text, UniqueConstraint,
+    Table, Text, UniqueConstraint, text,
 )
 
 metadata = MetaData()
@@ -48,6 +48,8 @@ documents = Table(
     Column("duplicate_of", String(40), index=True),
     Column("similarity", Float),  # to the canonical document, for duplicates
     Column("sheet", LargeBinary, nullable=False),  # zlib-compressed JSON fact sheet (FACTSHEET.md) without its text
+    Column("kinds", Integer, nullable=False, default=0),  # bit mask of the fact kinds it has (write.KIND_BITS)
+    Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (write.EVENT_BITS)
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
 )
@@ -69,9 +71,14 @@ facts = Table(
     Column("unit", String(24)),
     Column("entity_id", Integer, ForeignKey("entities.id")),
     Column("data", Text, nullable=False),  # the fact as in the fact sheet (JSON)
-    Index("ix_facts_kind_day", "kind", "day"),
-    Index("ix_facts_kind_type_day", "kind", "event_type", "day"),
     Index("ix_facts_entity_doc", "entity_id", "doc_num"),
+    # partial indexes: only the rows of one kind pay for them (the queries name the kind as a literal)
+    Index("ix_facts_event_day", "day", sqlite_where=text("kind = 'event'"), postgresql_where=text("kind = 'event'")),
+    Index("ix_facts_event_type_day", "event_type", "day", sqlite_where=text("kind = 'event'"),
+          postgresql_where=text("kind = 'event'")),
+    Index("ix_facts_target", "date", "label", sqlite_where=text("kind = 'target'"), postgresql_where=text("kind = 'target'")),
+    Index("ix_facts_relation_doc", "doc_num", sqlite_where=text("kind = 'relation'"),
+          postgresql_where=text("kind = 'relation'")),
 )
 
 entities = Table(
@@ -100,7 +107,7 @@ links = Table(  # an entity's role in a sentence-level fact: event participant, 
     Column("role", String(16), primary_key=True),
     Column("doc_num", BigInteger, nullable=False),
     Column("day", String(20)),  # the fact's ordering day (facts.day)
-    Index("ix_links_entity_day", "entity_id", "day"),
+    Index("ix_links_entity_day", "entity_id", "day", "fact_id"),
     Index("ix_links_doc", "doc_num"),
 )
 

@@ -30,9 +30,7 @@ from .. import dedup
 from ..extract.text import sentences
 from ..model import Document
 from ..search.terms import document_terms
-from .schema import (
-    counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links, lsh_bands, minhash,
-)
+from .schema import counters, documents, edge_docs, edges, entities, facts, lsh_bands, minhash
 
 _RAIL = re.compile(r"(?:高速铁路|城际铁路|高铁|城际|铁路)$")
 _COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
@@ -40,6 +38,10 @@ _INVEST = re.compile(r"投资|总投资|投入|资金|造价|金额|融资")
 _JUNK = ("spam", "breadcrumb", "page counter", "related-links list")
 _DAY0 = date(1900, 1, 1).toordinal() - 1  # day 1 is 1900-01-01; undated documents have day 0 and sort last
 SEQ_BITS = 24  # documents per publication day a ``num`` can tell apart
+FACT_KINDS = ("place", "person", "organization", "amount", "target", "event", "relation")
+EVENT_TYPES = ("meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch")
+KIND_BITS = {k: 1 << i for i, k in enumerate(FACT_KINDS)}  # documents.kinds
+EVENT_BITS = {t: 1 << i for i, t in enumerate(EVENT_TYPES)}  # documents.event_types
 _MAX_PARAMS = 900  # bound parameters per IN (…) list, well under every backend's limit
 
 
@@ -55,6 +57,9 @@ def _fit(value, column):
     """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
     length = getattr(column.type, "length", None)
     return value[:length] if isinstance(value, str) and length else value
+
+
+_FACT_LENGTHS = tuple((k, facts.c[k].type.length) for k in ("label", "code", "event_type", "date", "day", "unit"))
 
 
 def pub_date(published_at: str | None) -> date | None:
@@ -228,10 +233,11 @@ def prepare(doc: Document) -> Prepared:
                 if s_start <= p_start < s_end and _INVEST.search(doc.text[s_start:a["end"]]):
                     links.add((i, e, "investment"))
     for row in rows:
-        for k in ("label", "code", "event_type", "date", "day", "unit"):
-            row[k] = _fit(row.get(k), facts.c[k])
-        for k in ("value", "entity_id"):
-            row.setdefault(k, None)
+        for k, n in _FACT_LENGTHS:
+            v = row.get(k)
+            row[k] = v[:n] if v and len(v) > n else v
+        row.setdefault("value", None)
+        row.setdefault("entity_id", None)
     dropped = (doc.meta or {}).get("dropped") or {}
     raw_z = zlib.compress(doc.raw, 1) if doc.raw else None
     slim = Document(doc.id, doc.source, doc.title, doc.published_at, doc.script, doc.text, doc.original_text,
@@ -239,7 +245,7 @@ def prepare(doc: Document) -> Prepared:
     return Prepared(
         doc=slim, signature=dedup.to_bytes(sig), buckets=dedup.band_keys(sig),
         terms=document_terms(doc.title, doc.text), raw_z=raw_z,
-        sheet_z=zlib.compress(sheet_json(doc).encode("utf-8"), 6), key=doc_key(doc),
+        sheet_z=zlib.compress(sheet_json(doc).encode("utf-8"), 1), key=doc_key(doc),
         junk=any(dropped.get(reason) for reason in _JUNK), entity_refs=refs, fact_rows=rows,
         fact_entities=row_entity, link_specs=sorted(links),
     )
@@ -296,6 +302,14 @@ class _Pending:
         return self.stored.is_current and self.stored.duplicate_of is None
 
 
+_DOC_COLUMNS = ("id", "num", "key", "version", "is_current", "canonical", "source_path", "source_url", "format",
+                "publisher", "author", "title", "published_at", "published_date", "script", "junk", "text",
+                "original_text", "raw", "encoding", "duplicate_of", "similarity", "sheet", "kinds", "event_types",
+                "ingested_at")
+_FACT_COLUMNS = ("doc_num", "kind", "start", "end", "text", "label", "code", "event_type", "date", "day", "value", "unit",
+                 "entity_id", "data")
+
+
 def _chunks(values: list, n: int = _MAX_PARAMS):
     it = iter(values)
     while chunk := list(islice(it, n)):
@@ -317,13 +331,21 @@ class _Writer:
             out.extend(self.conn.execute(stmt_for(chunk)).all())
         return out
 
+    def _load_days(self, days: set[int]) -> None:
+        """The next free ``num`` of each publication day, in one statement (an index range per day)."""
+        days = sorted(d for d in days if d not in self.next_seq)
+        mark = "?" if self.sqlite else "%s"
+        for chunk in _chunks(days, 200):
+            one = f"SELECT {mark}, (SELECT max(num) FROM documents WHERE num >= {mark} AND num < {mark})"
+            sql = " UNION ALL ".join([one] * len(chunk))
+            params = tuple(x for d in chunk for x in (d, d << SEQ_BITS, (d + 1) << SEQ_BITS))
+            for day, top in self.conn.exec_driver_sql(sql, params):
+                self.next_seq[day] = (top + 1) if top is not None else day << SEQ_BITS
+
     def _num_for(self, published: date | None) -> int:
         day = day_number(published)
         if day not in self.next_seq:
-            low, high = day << SEQ_BITS, (day + 1) << SEQ_BITS
-            top = self.conn.scalar(select(func.max(documents.c.num)).where(
-                and_(documents.c.num >= low, documents.c.num < high)))
-            self.next_seq[day] = (top + 1) if top is not None else low
+            self._load_days({day})
         num = self.next_seq[day]
         self.next_seq[day] = num + 1
         return num
@@ -394,6 +416,7 @@ class _Writer:
                                     r.signature)
         by_id = {s.id: s for s in stored.values()}
 
+        self._load_days({day_number(pub_date(p.doc.published_at)) for p in todo})
         pending: list[_Pending] = []
         pending_by_key: dict[str, _Pending] = {}
         pending_by_bucket: dict[int, list[_Pending]] = defaultdict(list)
@@ -493,51 +516,73 @@ class _Writer:
 
     # -- inserting the batch ----------------------------------------------------------------------------
 
+    def _bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple], values: str | None = None) -> None:
+        """One INSERT of many rows through the driver itself (the rows are tuples in ``columns`` order)."""
+        if not rows:
+            return
+        mark = "?" if self.sqlite else "%s"
+        cols = ", ".join(f'"{c}"' for c in columns)
+        self.conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({values or ', '.join([mark] * len(columns))})",
+                                  rows)
+
+    def _fact_ids(self, n: int) -> list[int]:
+        """``n`` new ids for ``facts`` (reserved up front, so the links can be written without reading them back)."""
+        if self.sqlite:  # the batch holds SQLite's write lock already (its documents are inserted)
+            top = self.conn.scalar(select(func.max(facts.c.id))) or 0
+            return list(range(top + 1, top + 1 + n))
+        return list(self.conn.scalars(sql_text("SELECT nextval('facts_id_seq') FROM generate_series(1, :n)"), {"n": n}))
+
     def _insert(self, pending: list[_Pending]) -> None:
-        conn = self.conn
         now = datetime.now(timezone.utc).replace(tzinfo=None)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else now
         doc_rows, sig_rows, band_rows, search_rows = [], [], [], []
         for p in pending:
             doc, item, s = p.item.doc, p.item, p.stored
             canonical = s.is_current and s.duplicate_of is None
-            doc_rows.append(dict(
-                id=doc.id, num=p.num, key=item.key, version=p.version, is_current=s.is_current, canonical=canonical,
-                source_path=doc.source.path, source_url=doc.source.url, format=doc.source.format,
-                publisher=_fit(doc.source.publisher or None, documents.c.publisher),
-                author=_fit(doc.source.author or None, documents.c.author), title=doc.title,
-                published_at=doc.published_at, published_date=pub_date(doc.published_at), script=doc.script,
-                junk=item.junk, text=doc.text,
-                original_text=doc.original_text if doc.original_text and doc.original_text != doc.text else None,
-                raw=item.raw_z, encoding=_fit(doc.encoding, documents.c.encoding), duplicate_of=s.duplicate_of,
-                similarity=p.similarity, sheet=item.sheet_z, ingested_at=now))
-            sig_rows.append({"doc_num": p.num, "signature": item.signature})
-            band_rows.extend({"bucket": b, "doc_num": p.num} for b in dict.fromkeys(item.buckets))
-            search_rows.append({"num": p.num, "terms": item.terms})
+            published = pub_date(doc.published_at)
+            kinds = events = 0
+            for row in item.fact_rows:
+                kinds |= KIND_BITS.get(row["kind"], 0)
+                if row["kind"] == "event":
+                    events |= EVENT_BITS.get(row["event_type"], 0)
+            doc_rows.append((
+                doc.id, p.num, item.key, p.version, s.is_current, canonical, doc.source.path, doc.source.url,
+                doc.source.format, _fit(doc.source.publisher or None, documents.c.publisher),
+                _fit(doc.source.author or None, documents.c.author), doc.title, doc.published_at,
+                (published.isoformat() if self.sqlite else published) if published else None, doc.script, item.junk,
+                doc.text, doc.original_text if doc.original_text and doc.original_text != doc.text else None,
+                item.raw_z, _fit(doc.encoding, documents.c.encoding), s.duplicate_of, p.similarity, item.sheet_z, kinds,
+                events, stamp))
+            sig_rows.append((p.num, item.signature))
+            band_rows.extend((b, p.num) for b in dict.fromkeys(item.buckets))
+            search_rows.append((p.num, item.terms))
             if canonical:
                 self.counts["documents"] += 1
                 if doc.source.publisher:
                     self.counts["publisher:" + _fit(doc.source.publisher, documents.c.publisher)] += 1
             else:
                 self.counts["duplicates" if s.is_current else "old_versions"] += 1
-        conn.execute(insert(documents), doc_rows)
-        conn.execute(insert(minhash), sig_rows)
-        conn.execute(insert(lsh_bands), band_rows)
+        self._bulk("documents", _DOC_COLUMNS, doc_rows)
+        self._bulk("minhash", ("doc_num", "signature"), sig_rows)
+        self._bulk("lsh_bands", ("bucket", "doc_num"), band_rows)
         if self.sqlite:
-            conn.execute(sql_text("INSERT INTO search_fts(rowid, terms) VALUES (:num, :terms)"), search_rows)
+            self.conn.exec_driver_sql("INSERT INTO search_fts(rowid, terms) VALUES (?, ?)", search_rows)
         else:
-            conn.execute(sql_text("INSERT INTO search_index (doc_num, tsv) VALUES (:num, to_tsvector('simple', :terms))"),
-                         search_rows)
+            self._bulk("search_index", ("doc_num", "tsv"), search_rows, values="%s, to_tsvector('simple', %s)")
         entity_ids = self._entities(pending)
-        fact_rows, owners = [], []
+        n_facts = sum(len(p.item.fact_rows) for p in pending)
+        fact_ids = self._fact_ids(n_facts) if n_facts else []
+        fact_rows, fact_tuples = [], []
+        k = 0
         for p, ids in zip(pending, entity_ids):
             for row, e in zip(p.item.fact_rows, p.item.fact_entities):
-                fact_rows.append({**row, "doc_num": p.num, "entity_id": ids[e] if e is not None else None})
-                owners.append(p)
-        fact_ids = []
-        if fact_rows:
-            fact_ids = list(conn.scalars(insert(facts).returning(facts.c.id, sort_by_parameter_order=True), fact_rows))
-            for kind, n in Counter(r["kind"] for r in fact_rows).items():
-                self.counts["facts:" + kind] += n
+                row = {**row, "doc_num": p.num, "entity_id": ids[e] if e is not None else None}
+                fact_rows.append(row)
+                fact_tuples.append((fact_ids[k], *(row[c] for c in _FACT_COLUMNS)))
+                k += 1
+        self._bulk("facts", ("id", *_FACT_COLUMNS), fact_tuples)
+        for kind, n in Counter(r["kind"] for r in fact_rows).items():
+            self.counts["facts:" + kind] += n
         link_rows = []
         start = 0
         for p, ids in zip(pending, entity_ids):
@@ -546,18 +591,16 @@ class _Writer:
                 link_rows.append({"fact_id": fact_ids[start + i], "entity_id": ids[e], "role": role, "doc_num": p.num,
                                   "day": rows[i].get("day")})
             start += len(rows)
-        if link_rows:
-            conn.execute(insert(links), link_rows)
+        self._bulk("links", ("fact_id", "entity_id", "role", "doc_num", "day"),
+                   [(r["fact_id"], r["entity_id"], r["role"], r["doc_num"], r["day"]) for r in link_rows])
         de_rows, dp_rows = [], []  # every document by entity and by place (queries keep the canonical ones)
         for p, ids in zip(pending, entity_ids):
-            de_rows.extend({"entity_id": eid, "doc_num": p.num} for eid in dict.fromkeys(ids))
+            de_rows.extend((eid, p.num) for eid in dict.fromkeys(ids))
             codes = {c for row in p.item.fact_rows if row["kind"] == "place" and row.get("code")
                      for c in place_codes(row["code"])}
-            dp_rows.extend({"code": c, "doc_num": p.num} for c in sorted(codes))
-        if de_rows:
-            conn.execute(insert(doc_entities), de_rows)
-        if dp_rows:
-            conn.execute(insert(doc_places), dp_rows)
+            dp_rows.extend((c, p.num) for c in sorted(codes))
+        self._bulk("doc_entities", ("entity_id", "doc_num"), de_rows)
+        self._bulk("doc_places", ("code", "doc_num"), dp_rows)
         self._count_canonical(pending, entity_ids, link_rows, fact_rows, fact_ids)
 
     def _entities(self, pending: list[_Pending]) -> list[list[int]]:

@@ -86,6 +86,8 @@ def _create_tables(sqlite: bool) -> None:
         sa.Column("duplicate_of", sa.String(40)),
         sa.Column("similarity", sa.Float()),
         sa.Column("sheet", sa.LargeBinary(), nullable=False),
+        sa.Column("kinds", sa.Integer(), nullable=False),
+        sa.Column("event_types", sa.Integer(), nullable=False),
         sa.Column("ingested_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_documents_key", "documents", ["key"])
@@ -130,9 +132,11 @@ def _create_tables(sqlite: bool) -> None:
         sa.Column("data", sa.Text(), nullable=False),
     )
     op.create_index("ix_facts_doc_num", "facts", ["doc_num"])
-    op.create_index("ix_facts_kind_day", "facts", ["kind", "day"])
-    op.create_index("ix_facts_kind_type_day", "facts", ["kind", "event_type", "day"])
     op.create_index("ix_facts_entity_doc", "facts", ["entity_id", "doc_num"])
+    for name, cols, kind in (("ix_facts_event_day", ["day"], "event"), ("ix_facts_event_type_day", ["event_type", "day"], "event"),
+                             ("ix_facts_target", ["date", "label"], "target"), ("ix_facts_relation_doc", ["doc_num"], "relation")):
+        where = sa.text(f"kind = '{kind}'")
+        op.create_index(name, "facts", cols, sqlite_where=where, postgresql_where=where)
     op.create_table(
         "links",
         sa.Column("fact_id", sa.Integer(), sa.ForeignKey("facts.id", ondelete="CASCADE"), primary_key=True),
@@ -141,7 +145,7 @@ def _create_tables(sqlite: bool) -> None:
         sa.Column("doc_num", sa.BigInteger(), nullable=False),
         sa.Column("day", sa.String(20)),
     )
-    op.create_index("ix_links_entity_day", "links", ["entity_id", "day"])
+    op.create_index("ix_links_entity_day", "links", ["entity_id", "day", "fact_id"])
     op.create_index("ix_links_doc", "links", ["doc_num"])
     op.create_table(
         "minhash",
