@@ -38,8 +38,9 @@ _BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9
 
 
 def shingle_hashes(text: str) -> np.ndarray:
-    """The distinct 32-bit hashes of the text's character 5-grams, whitespace and punctuation removed (so layout
-    and quotes do not matter); a text of five characters or fewer is one shingle."""
+    """The 32-bit hashes of the text's character 5-grams (repeats included: they change no minimum), whitespace
+    and punctuation removed (so layout and quotes do not matter); a text of five characters or fewer is one
+    shingle."""
     s = _NOISE.sub("", text)
     if not s:
         return np.empty(0, dtype=np.uint64)
@@ -53,7 +54,7 @@ def shingle_hashes(text: str) -> np.ndarray:
         h ^= h >> np.uint64(29)
         h *= _MIX
         h ^= h >> np.uint64(32)
-    return np.unique(h & _MAX_HASH)
+    return h & _MAX_HASH
 
 
 def signature(text: str) -> np.ndarray:

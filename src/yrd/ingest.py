@@ -1,22 +1,32 @@
 """``yrd ingest``: read, clean, extract, deduplicate and store, in parallel workers and transactional batches.
 
-How to run (processes, batches) is kept apart from what to run (the pipeline):
-workers read, clean, extract and prepare documents (signature, buckets, rows);
-one writer stores them, a batch per transaction, so a killed ingest loses at
-most the batch in flight and the same command resumes it. Memory does not grow
-with the store: whether an input is already stored is asked of the store
+How to run (processes, batches) is kept apart from what to run (the pipeline
+and the writer). Every batch is one transaction, so a killed ingest loses at
+most the batches in flight and the same command resumes them. Memory does not
+grow with the store: whether an input is already stored is asked of the store
 itself (an indexed lookup by id), never of a set held in memory.
+
+- One worker: this process reads, cleans, extracts, prepares and writes, in
+  input order.
+- N workers: N processes each take inputs from a queue and write their own
+  batches; a write transaction holds the store's write lock (SQLite ``BEGIN
+  IMMEDIATE``, a PostgreSQL advisory lock), so each batch sees every batch
+  committed before it and duplicates are found whatever process stored the
+  first copy. The order in which documents are stored is not the input order.
+- A ``source`` (the Ray backfill): the source yields prepared documents in
+  input order and this process writes them, so the result is the one-worker
+  result exactly.
 """
 from __future__ import annotations
 
 import json
 import multiprocessing as mp
 import os
+import queue
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import islice
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,7 +37,7 @@ from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import make_engine, migrate
 from .store.schema import documents, ingest_log
-from .store.write import Prepared, prepare, write_batch
+from .store.write import BatchResult, Prepared, prepare, write_batch
 
 
 @dataclass
@@ -53,6 +63,16 @@ class Summary:
         if self.failed:
             out.append("failed: " + ", ".join(f"{n} {reason}" for reason, n in self.failed.most_common()))
         return out
+
+    def add(self, r: BatchResult) -> None:
+        self.new += r.new
+        self.unchanged += r.unchanged
+        self.duplicates += r.duplicates
+        self.versions += r.versions
+
+    def fail(self, failure: Failure) -> None:
+        self.failed[f"{failure.stage}: {reason_kind(failure.reason)}"] += 1
+        self.failures.append(failure)
 
 
 class StoredIds:
@@ -93,41 +113,8 @@ def process_target(target: str, max_bytes: int, stored: StoredIds | None = None)
     return out
 
 
-_STORED: StoredIds | None = None  # the store's ids, for the worker processes (set before the pool starts)
-
-
-def _worker(args: tuple[str, int]) -> list[Prepared | Failure | Known]:
-    return process_target(args[0], args[1], _STORED)
-
-
 def count_inputs(paths: Iterable[str]) -> int:
     return sum(1 for _ in iter_paths(paths))
-
-
-def _results(paths: list[str], workers: int, max_bytes: int, stored: StoredIds) -> Iterator[tuple[str | InputError, list]]:
-    targets = iter_paths(paths)
-    if workers <= 1:
-        for t in targets:
-            yield t, ([] if isinstance(t, InputError) else process_target(t, max_bytes, stored))
-        return
-    global _STORED
-    _STORED = stored
-    # fork: workers share the loaded gazetteer copy-on-write
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(stored,)) as pool:
-        while True:
-            chunk = list(islice(targets, 64 * workers))  # bounded: a 10 GB directory never sits in memory
-            if not chunk:
-                break
-            jobs = [(t, max_bytes) for t in chunk if not isinstance(t, InputError)]
-            done = iter(pool.imap(_worker, jobs, chunksize=2))
-            for t in chunk:
-                yield t, ([] if isinstance(t, InputError) else next(done))
-
-
-def _init_worker(stored: StoredIds) -> None:
-    global _STORED
-    _STORED = stored
 
 
 def _warm_up() -> None:
@@ -138,13 +125,158 @@ def _warm_up() -> None:
     extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
 
 
+class _Writer:
+    """Batches of prepared documents, each written in one transaction; a batch the database refuses is written
+    document by document, so one bad document costs only itself."""
+
+    def __init__(self, url: str, batch_size: int, summary: Summary, on_failure: Callable | None = None):
+        self.engine = make_engine(url, writer=True)
+        self.batch_size = batch_size
+        self.summary = summary
+        self.on_failure = on_failure
+        self.batch: list[Prepared] = []
+
+    def add(self, item: Prepared) -> None:
+        self.batch.append(item)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        try:
+            with self.engine.begin() as conn:
+                self.summary.add(write_batch(conn, self.batch))
+        except SQLAlchemyError:
+            for item in self.batch:
+                try:
+                    with self.engine.begin() as conn:
+                        self.summary.add(write_batch(conn, [item]))
+                except SQLAlchemyError as exc:
+                    where = item.doc.source.path or item.doc.source.url or item.doc.id
+                    reason = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:160]
+                    failure = Failure(where, "store", f"the database refused it ({reason}); please report this input")
+                    self.summary.fail(failure)
+                    if self.on_failure:
+                        self.on_failure(failure)
+        self.batch.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.engine.dispose()
+
+
+def _take(summary: Summary, items: list, writer: _Writer | None, on_failure) -> None:
+    """Count what one input held; hand its new documents to the writer."""
+    for item in items:
+        if isinstance(item, Known):
+            summary.documents += 1
+            summary.unchanged += 1
+        elif isinstance(item, Failure):
+            summary.fail(item)
+            if on_failure:
+                on_failure(item)
+        else:
+            summary.documents += 1
+            writer.add(item)
+
+
+def _worker_main(url: str, batch_size: int, max_bytes: int, tasks, results) -> None:
+    """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself."""
+    stored = StoredIds(url)
+    summary = Summary()
+    failures: list[Failure] = []
+    writer = _Writer(url, batch_size, summary, failures.append)
+    while True:
+        target = tasks.get()
+        if target is None:
+            break
+        before = summary.as_dict(), len(summary.failures)
+        _take(summary, process_target(target, max_bytes, stored), writer, failures.append)
+        results.put(("input", _delta(summary, before), failures[:]))
+        failures.clear()
+    before = summary.as_dict(), len(summary.failures)
+    writer.close()
+    results.put(("done", _delta(summary, before), failures[:]))
+
+
+def _delta(summary: Summary, before: tuple[dict, int]) -> dict:
+    now = summary.as_dict()
+    return {k: now[k] - before[0][k] for k in ("documents read", "new", "unchanged", "duplicates", "new versions")}
+
+
+def _parallel(paths: list[str], url: str, workers: int, batch_size: int, max_bytes: int, summary: Summary,
+              progress, on_failure) -> None:
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    tasks = ctx.Queue(maxsize=8 * workers)  # bounded: a 10 GB directory never sits in memory
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_worker_main, args=(url, batch_size, max_bytes, tasks, results), daemon=True)
+             for _ in range(workers)]
+    for p in procs:
+        p.start()
+
+    def collect(block: bool) -> bool:
+        try:
+            kind, delta, failures = results.get(block=block, timeout=1 if block else None)
+        except queue.Empty:
+            return False
+        summary.documents += delta["documents read"]
+        summary.new += delta["new"]
+        summary.unchanged += delta["unchanged"]
+        summary.duplicates += delta["duplicates"]
+        summary.versions += delta["new versions"]
+        for f in failures:
+            summary.fail(f)
+            if on_failure:
+                on_failure(f)
+        if kind == "input" and progress is not None:
+            progress(1)
+        return kind == "done"
+
+    done = 0
+    for target in iter_paths(paths):
+        summary.inputs += 1
+        if isinstance(target, InputError):
+            failure = Failure(target.where, "read", target.reason)
+            summary.fail(failure)
+            if on_failure:
+                on_failure(failure)
+            if progress is not None:
+                progress(1)
+            continue
+        while True:
+            try:
+                tasks.put(target, timeout=0.1)
+                break
+            except queue.Full:
+                done += collect(block=False)
+                _check_alive(procs)
+        while collect(block=False):
+            done += 1
+    for _ in procs:
+        tasks.put(None)
+    while done < workers:
+        if collect(block=True):
+            done += 1
+        else:
+            _check_alive(procs)
+    for p in procs:
+        p.join()
+
+
+def _check_alive(procs) -> None:
+    for p in procs:
+        if p.exitcode not in (None, 0):
+            raise RuntimeError(f"an ingest worker died (exit code {p.exitcode}); run the same command again to resume")
+
+
 def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, max_bytes: int = 50 * 2**20,
            progress=None, on_failure=None, source=None) -> Summary:
     """Ingest every article under ``paths`` into the store at ``url``; returns the summary.
 
-    ``source(paths, stored, max_bytes)`` may replace the local worker pool (the Ray backfill does): it yields
+    ``source(paths, stored, max_bytes)`` may replace the local workers (the Ray backfill does): it yields
     ``(target, items)`` in input order, where items are what :func:`process_target` returns, and ``stored``
-    answers whether an id is already in the store.
+    answers whether an id is already in the store; this process writes them, in that order.
     """
     engine = make_engine(url)
     migrate(engine)
@@ -154,62 +286,25 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
         log_id = conn.execute(insert(ingest_log).values(started_at=started, command=json.dumps(paths, ensure_ascii=False))
                               ).inserted_primary_key[0]
     engine.dispose()  # no pooled connection crosses into the forked workers
-    stored = StoredIds(url)
     if workers > 1 and source is None:
-        _warm_up()
-    batch: list[Prepared] = []
-
-    def add(r):
-        summary.new += r.new
-        summary.unchanged += r.unchanged
-        summary.duplicates += r.duplicates
-        summary.versions += r.versions
-
-    def flush():
-        if not batch:
-            return
-        try:
-            with engine.begin() as conn:
-                add(write_batch(conn, batch))
-        except SQLAlchemyError:
-            # one document the database refuses must not cost the batch: store them one by one
-            for item in batch:
-                try:
-                    with engine.begin() as conn:
-                        add(write_batch(conn, [item]))
-                except SQLAlchemyError as exc:
-                    where = item.doc.source.path or item.doc.source.url or item.doc.id
-                    reason = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:160]
-                    failure = Failure(where, "store", f"the database refused it ({reason}); please report this input")
-                    summary.failed["store: refused"] += 1
-                    summary.failures.append(failure)
-                    if on_failure:
-                        on_failure(failure)
-        batch.clear()
-
-    results = source(paths, stored, max_bytes) if source else _results(paths, workers, max_bytes, stored)
-    for target, items in results:
-        summary.inputs += 1
-        if isinstance(target, InputError):
-            items = [Failure(target.where, "read", target.reason)]
-        for item in items:
-            if isinstance(item, Known):
-                summary.documents += 1
-                summary.unchanged += 1
-                continue
-            if isinstance(item, Failure):
-                summary.failed[f"{item.stage}: {reason_kind(item.reason)}"] += 1
-                summary.failures.append(item)
-                if on_failure:
-                    on_failure(item)
-                continue
-            summary.documents += 1
-            batch.append(item)
-            if len(batch) >= batch_size:
-                flush()
-        if progress is not None:
-            progress(1)
-    flush()
+        _warm_up()  # loaded before the fork: the workers share the gazetteer's pages
+        _parallel(paths, url, workers, batch_size, max_bytes, summary, progress, on_failure)
+    else:
+        stored = StoredIds(url)
+        writer = _Writer(url, batch_size, summary, on_failure)
+        if source is not None:
+            results: Iterator = source(paths, stored, max_bytes)
+        else:
+            results = ((t, [] if isinstance(t, InputError) else process_target(t, max_bytes, stored))
+                       for t in iter_paths(paths))
+        for target, items in results:
+            summary.inputs += 1
+            if isinstance(target, InputError):
+                items = [Failure(target.where, "read", target.reason)]
+            _take(summary, items, writer, on_failure)
+            if progress is not None:
+                progress(1)
+        writer.close()
     with engine.begin() as conn:
         conn.execute(update(ingest_log).where(ingest_log.c.id == log_id).values(
             finished_at=datetime.now(timezone.utc).replace(tzinfo=None),

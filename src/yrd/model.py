@@ -6,7 +6,7 @@ so ``text[span.start:span.end] == span.text`` always holds.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 FORMATS = ("markdown", "html", "text", "jsonl", "feed")
@@ -90,7 +90,8 @@ class Document:
         """The per-document contract of ../shared/spec/FACTSHEET.md (plus a few added fields)."""
         return {
             "id": self.id,
-            "source": asdict(self.source),
+            "source": {"path": self.source.path, "url": self.source.url, "format": self.source.format,
+                       "publisher": self.source.publisher, "author": self.source.author},
             "title": self.title,
             "published_at": self.published_at,
             "script": self.script,

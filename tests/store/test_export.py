@@ -5,7 +5,6 @@ import csv
 import json
 import uuid
 import zipfile
-import zlib
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from yrd.ingest import ingest
 from yrd.store.db import make_engine
 from yrd.store.query import FACT_KINDS, Filters, factsheet
 from yrd.store.schema import documents
+from yrd.store.write import compress, decompress
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 FIELDS = ("id", "source", "title", "published_at", "script", "text", "duplicate_of", "places", "people",
@@ -146,10 +146,10 @@ def test_jsonl_duplicate_of_comes_from_the_column(engine, tmp_path):
     with engine.connect() as conn:
         dup_id, canonical_id = conn.execute(select(documents.c.id, documents.c.duplicate_of)
                                             .where(documents.c.duplicate_of.is_not(None))).one()
-        sheet = json.loads(zlib.decompress(conn.scalar(select(documents.c.sheet).where(documents.c.id == dup_id))))
+        sheet = json.loads(decompress(conn.scalar(select(documents.c.sheet).where(documents.c.id == dup_id))))
         sheet["duplicate_of"] = None
         conn.execute(update(documents).where(documents.c.id == dup_id)
-                     .values(sheet=zlib.compress(json.dumps(sheet, ensure_ascii=False).encode())))
+                     .values(sheet=compress(json.dumps(sheet, ensure_ascii=False).encode())))
         export(conn, "jsonl", str(out), Filters(include_duplicates=True))
         conn.rollback()
     assert {d["id"]: d["duplicate_of"] for d in read_jsonl(out)}[dup_id] == canonical_id

@@ -48,6 +48,7 @@ _CHROME_ANYWHERE = re.compile(
 )
 _BREADCRUMB = re.compile(r"^[^>＞»›]{1,24}(?:\s*[>＞»›]+\s*[^>＞»›]{1,40}){1,}$")
 _SEPARATORS = re.compile(r"[|｜]")
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？!?；;”」』]$")
 _DATELINE = re.compile(r"^(?:(?:19|20)\d\d[-/年])?\d{1,2}[-/月]\d{1,2}日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*[A-Za-z\u4e00-\u9fff]{0,8}$")
 _PROGRAM_STAMP = re.compile(r"^[（(]《[^》]{1,20}》\s*\d{8}\s*\d{1,2}:\d{2}[）)]$")
@@ -63,7 +64,9 @@ def normalize_paragraph(p: str) -> str:
 
 
 def _key(p: str) -> str:
-    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", p))
+    """What makes two paragraphs the same (spaces aside, full-width and half-width alike)."""
+    p = _SPACES.sub("", p)
+    return p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
 
 
 @dataclass

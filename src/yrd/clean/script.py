@@ -7,6 +7,7 @@ characters of the original.
 """
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 
@@ -51,7 +52,7 @@ def detect_script(text: str) -> str:
         return "zh-Hans"
     sample = "".join(han)
     converted = _t2s().convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted) if a != b)
+    changed = sum(map(operator.ne, sample, converted))  # characters t2s changes
     return "zh-Hant" if changed >= 3 and changed / len(han) > 0.04 else "zh-Hans"
 
 

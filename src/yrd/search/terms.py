@@ -14,6 +14,7 @@ import re
 from ..clean.script import detect_script, to_simplified
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+_TOKEN_PARTS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([A-Za-z0-9]+)")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -22,8 +23,8 @@ def tokens(text: str) -> list[str]:
     so any substring of two or more characters is a phrase of consecutive terms (G60 is found in AG600M too,
     as plain substring search would)."""
     out: list[str] = []
-    for run in _TOKEN.findall(text):
-        run = run.lower()
+    for han, word in _TOKEN_PARTS.findall(text):
+        run = han or word.lower()
         if len(run) == 1:
             out.append(run)
         else:

@@ -29,7 +29,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, writer: bool = False) -> Engine:
+    """An engine for the store at ``url``. A ``writer`` engine's transactions take SQLite's write lock when they
+    begin (``BEGIN IMMEDIATE``), so concurrent writers queue instead of failing halfway; readers never lock."""
     url = normalise_url(url)
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
@@ -45,8 +47,17 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: index inserts and lookups stay in memory longer
+            cur.execute("PRAGMA temp_store=MEMORY")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            if writer:
+                dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
+
+        if writer:
+            @event.listens_for(engine, "begin")
+            def _begin(conn):  # noqa: ANN001
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection
 from ..errors import YrdError
 from ..search.terms import normalise_query, query_phrases
 from .schema import counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links
-from .write import EVENT_BITS, EVENT_TYPES, FACT_KINDS, KIND_BITS, SEQ_BITS, day_number, org_key
+from .write import EVENT_BITS, EVENT_TYPES, FACT_KINDS, KIND_BITS, SEQ_BITS, day_number, decompress, org_key
 
 __all__ = ["EVENT_TYPES", "FACT_KINDS", "Filters", "parse_day", "search", "search_page", "list_documents",
            "get_document", "entity_page", "projects", "targets", "network", "stats", "events", "places",
@@ -168,7 +167,7 @@ def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 
 
 def factsheet(row) -> dict:
     """The FACTSHEET.md sheet of a ``documents`` row (its compressed sheet with the text put back)."""
-    stored = json.loads(zlib.decompress(row.sheet))
+    stored = json.loads(decompress(row.sheet))
     sheet = {}
     for k, v in stored.items():
         sheet[k] = v
