@@ -355,5 +355,12 @@ def _parquet(conn: Connection, f: Filters, out: str) -> int:
     if out.endswith(".parquet"):
         fact_schema = _arrow_schema(pa, facts).append(pa.field("doc_id", pa.string()))
         rows = _stream(conn, _facts_stmt(f, *(_fact_column(c) for c in fact_schema.names)))
-        _write_parquet(pa, pq, out[: -len(".parquet")] + ".facts.parquet", fact_schema, iter(rows))
+
+        def with_data(rows):  # every fact with its JSON (mentions take theirs from the entity)
+            for r in rows:
+                d = dict(r._mapping)
+                d["data"] = r.data or json.dumps(query.fact_data(r), ensure_ascii=False)
+                yield d
+
+        _write_parquet(pa, pq, out[: -len(".parquet")] + ".facts.parquet", fact_schema, with_data(rows))
     return n

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from ..errors import YrdError
 from ..search.terms import normalise_query, query_phrases
 from .schema import counters, doc_entities, doc_places, documents, edge_docs, edges, entities, facts, links
-from .write import EVENT_BITS, EVENT_TYPES, FACT_KINDS, KIND_BITS, SEQ_BITS, day_number, decompress, org_key
+from .write import _DAY0, EVENT_BITS, EVENT_TYPES, FACT_KINDS, KIND_BITS, SEQ_BITS, day_number, decompress, org_key
 
 __all__ = ["EVENT_TYPES", "FACT_KINDS", "Filters", "parse_day", "search", "search_page", "list_documents",
            "get_document", "entity_page", "projects", "targets", "network", "stats", "events", "places",
@@ -153,6 +153,8 @@ def _doc_nums(f: Filters):
 def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
     if f.plain:
         total = counter(conn, "documents")
+    elif f.place and Filters(place=f.place) == f:
+        total = counter(conn, "place:" + f.place)  # the writer counts the canonical documents of every place
     else:
         total = conn.scalar(select(func.count()).select_from(_doc_nums(f).order_by(None).subquery()))
     nums = list(conn.scalars(_doc_nums(f).limit(limit).offset(offset)))
@@ -352,6 +354,15 @@ def snippet(text: str, terms: list[str], width: int = 60) -> str:
 # --- entities, projects, targets, network ---------------------------------------------------------------
 
 
+def fact_data(row) -> dict:
+    """A fact row's fact-sheet JSON; place and organisation mentions keep none (their entity has the details)."""
+    if row.data:
+        return json.loads(row.data)
+    if row.kind == "place":
+        return {"name": row.label, "code": row.code}
+    return {"name": row.label}
+
+
 def _sources(conn: Connection, nums: set[int]) -> dict[int, dict]:
     """The source of each document: id, title, publisher, date, URL and how many copies it has."""
     docs = {}
@@ -373,7 +384,7 @@ def _evidence(conn: Connection, fact_rows) -> list[dict]:
     for r in fact_rows:
         d = docs.get(r.doc_num) or {"id": None, "title": None, "publisher": None, "published_at": None, "url": None,
                                     "copies": 0}
-        out.append({"fact": json.loads(r.data), "kind": r.kind, "source": dict(d),
+        out.append({"fact": fact_data(r), "kind": r.kind, "source": dict(d),
                     "span": {"start": r.start, "end": r.end, "text": r.text}})
     return out
 
@@ -437,8 +448,8 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
 class _WithRole:
     """A fact row with the role its entity plays in it."""
 
-    def __init__(self, row, role):
-        self._row, self.role = row, role
+    def __init__(self, row, role, project=None):
+        self._row, self.role, self.project = row, role, project
 
     def __getattr__(self, name):
         return getattr(self._row, name)
@@ -448,9 +459,10 @@ STAGES = ("approval", "signing", "groundbreaking", "completion", "launch", "unve
 _STAGE_RANK = {s: i for i, s in enumerate(("approval", "signing", "groundbreaking", "completion", "launch"))}
 
 
-def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
-    """The project library: each project with its places, investment amounts (every revision) and stages."""
-    cond = where(f)
+def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
+             per_project: int = 50) -> tuple[int, list[dict]]:
+    """The project library: each project with its places, investment amounts (every revision) and stages (the
+    newest ``per_project`` statements of each)."""
     if f.plain:
         named = select(entities.c.id).where(and_(entities.c.kind == "project", entities.c.documents > 0))
     else:  # projects are few: each is checked for one document that passes
@@ -460,10 +472,13 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) ->
     page = conn.execute(select(entities.c.id, entities.c.name, entities.c.aliases)
                         .where(entities.c.id.in_(named)).order_by(entities.c.name).limit(limit).offset(offset)).all()
     ids = [p.id for p in page]
-    role_rows = conn.execute(select(facts, links.c.role, links.c.entity_id.label("project")).select_from(
-        links.join(facts, facts.c.id == links.c.fact_id).join(documents, documents.c.num == links.c.doc_num))
-        .where(and_(links.c.entity_id.in_(ids), links.c.role.in_(("stage", "investment")), cond))
-        .order_by(links.c.fact_id)).all()
+    role_rows = []
+    for eid in ids:  # each project's newest stages and investment figures (its index, in date order)
+        picked = conn.execute(select(links.c.fact_id, links.c.role).where(and_(
+            links.c.entity_id == eid, links.c.role.in_(("stage", "investment")), passes(f, links.c.doc_num)))
+            .order_by(links.c.day.desc(), links.c.fact_id.desc()).limit(per_project)).all()
+        by_id = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_([r.fact_id for r in picked])))}
+        role_rows.extend(_WithRole(by_id[r.fact_id], r.role, eid) for r in sorted(picked) if r.fact_id in by_id)
     evidence = _evidence(conn, role_rows)
     by_project: dict[int, list] = {}
     for e, r in zip(evidence, role_rows):
@@ -485,21 +500,24 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0) ->
     return total, out
 
 
-def _project_places(conn: Connection, ids: list[int], per_project: int = 200) -> dict[int, list[dict]]:
+def _project_places(conn: Connection, ids: list[int], per_project: int = 20) -> dict[int, list[dict]]:
     """The places named most often in the (newest ``per_project``) articles about each project."""
-    out = {}
+    nums_of: dict[int, list[int]] = {}
     for eid in ids:
-        nums = list(conn.scalars(select(doc_entities.c.doc_num).where(doc_entities.c.entity_id == eid)
-                                 .order_by(doc_entities.c.doc_num.desc()).limit(per_project)))
+        nums_of[eid] = list(conn.scalars(select(doc_entities.c.doc_num).where(doc_entities.c.entity_id == eid)
+                                         .order_by(doc_entities.c.doc_num.desc()).limit(per_project)))
+    places_of: dict[int, set[tuple[str, str]]] = {}
+    for chunk in _chunks(sorted({n for ns in nums_of.values() for n in ns})):
+        for num, label, code in conn.execute(select(facts.c.doc_num, facts.c.label, facts.c.code).distinct().where(
+                and_(facts.c.doc_num.in_(chunk), facts.c.kind == "place", facts.c.code.is_not(None)))):
+            places_of.setdefault(num, set()).add((label, code))
+    out = {}
+    for eid, nums in nums_of.items():
         counts: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(nums):
-            for label, code, n in conn.execute(select(facts.c.label, facts.c.code, func.count(func.distinct(facts.c.doc_num)))
-                                               .where(and_(facts.c.doc_num.in_(chunk), facts.c.kind == "place",
-                                                           facts.c.code.is_not(None)))
-                                               .group_by(facts.c.label, facts.c.code)):
-                counts[(label, code)] = counts.get((label, code), 0) + n
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in ranked]
+        for n in nums:
+            for place in places_of.get(n, ()):
+                counts[place] = counts.get(place, 0) + 1
+        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in sorted(counts.items(), key=lambda kv: -kv[1])]
     return out
 
 
@@ -518,7 +536,8 @@ def targets(conn: Connection, f: Filters, due: int | None = None, status: str | 
     if due:
         q = q.where(facts.c.date == str(due))
     if status is None:
-        total = conn.scalar(q.with_only_columns(func.count(facts.c.id), maintain_column_froms=True).order_by(None))
+        total = counter(conn, "targets") if f.plain and not due else conn.scalar(
+            q.with_only_columns(func.count(facts.c.id), maintain_column_froms=True).order_by(None))
         rows = conn.execute(q.limit(limit).offset(offset)).all()
     else:
         rows = conn.execute(q).all()
@@ -695,10 +714,18 @@ def stats(conn: Connection) -> dict:
         "old_versions": names.get("old_versions", 0),
         "facts": {k.split(":", 1)[1]: v for k, v in sorted(names.items()) if k.startswith("facts:") and v},
         "entities": {k.split(":", 1)[1]: v for k, v in sorted(names.items()) if k.startswith("entities:") and v},
-        "date_range": [conn.scalar(select(func.min(documents.c.published_date)).where(canonical)),
-                       conn.scalar(select(func.max(documents.c.published_date)).where(canonical))],
+        "date_range": [_day(conn.scalar(select(func.min(documents.c.num)).where(
+                           and_(canonical, documents.c.num >= 1 << SEQ_BITS)))),
+                       _day(conn.scalar(select(func.max(documents.c.num)).where(canonical)))],
         "publishers": [{"publisher": p, "documents": n} for p, n in publishers],
     }
+
+
+def _day(num: int | None) -> date | None:
+    """The publication day a ``documents.num`` holds (an index lookup away, where min(published_date) is a scan)."""
+    if num is None or num >> SEQ_BITS == 0:
+        return None
+    return date.fromordinal((num >> SEQ_BITS) + _DAY0)
 
 
 def events(conn: Connection, f: Filters, event_type: str | None = None, limit: int = 100,

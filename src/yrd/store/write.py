@@ -31,7 +31,7 @@ from .. import dedup
 from ..extract.text import sentences
 from ..model import Document
 from ..search.terms import document_terms
-from .schema import counters, documents, edge_docs, edges, entities, facts, lsh_bands, minhash
+from .schema import counters, doc_places, documents, edge_docs, edges, entities, facts, lsh_bands, minhash
 
 _RAIL = re.compile(r"(?:高速铁路|城际铁路|高铁|城际|铁路)$")
 _COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
@@ -192,17 +192,15 @@ def prepare(doc: Document) -> Prepared:
         e = ref(EntityRef("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
                           p.get("parent_adcode"), p.get("lat"), p.get("lon")))
         by_name[p["name"]] = e
-        data = dumps({k: v for k, v in p.items() if k != "mentions"})
-        for m in p["mentions"]:
+        for m in p["mentions"]:  # (a mention's details are its entity's: its row keeps no JSON of its own)
             by_name.setdefault(m["text"], e)
-            add(e, kind="place", start=m["start"], end=m["end"], text=m["text"], label=p["name"], code=code, data=data)
+            add(e, kind="place", start=m["start"], end=m["end"], text=m["text"], label=p["name"], code=code, data="")
     for o in doc.organizations:
         kind = "project" if o.get("kind") == "project" else "organization"
         e = ref(EntityRef(kind, org_key(o["name"]), o["name"], o.get("kind")))
         by_name[o["name"]] = e
-        data = dumps({"name": o["name"], "kind": o.get("kind")})
         for m in o["mentions"]:
-            add(e, kind="organization", start=m["start"], end=m["end"], text=m["text"], label=o["name"], data=data)
+            add(e, kind="organization", start=m["start"], end=m["end"], text=m["text"], label=o["name"], data="")
             if kind == "project":
                 project_mentions.append((m["start"], e))
     for person in doc.people:
@@ -392,6 +390,10 @@ class _Writer:
                 and_(facts.c.doc_num == num, facts.c.kind == "event")).group_by(facts.c.event_type)):
             self.counts["events"] -= n
             self.counts["events:" + etype] -= n
+        self.counts["targets"] -= conn.scalar(select(func.count()).select_from(facts).where(
+            and_(facts.c.doc_num == num, facts.c.kind == "target"))) or 0
+        for (code,) in conn.execute(select(doc_places.c.code).where(doc_places.c.doc_num == num)):
+            self.counts["place:" + code] -= 1
         conn.execute(update(documents).where(documents.c.num == num).values(canonical=False))
         self.counts["documents"] -= 1
         if publisher:
@@ -690,10 +692,17 @@ class _Writer:
         for p, ids in zip(pending, entity_ids):
             if p.num not in canonical:
                 continue
+            codes = set()
             for row in p.item.fact_rows:
                 if row["kind"] == "event":
                     self.counts["events"] += 1
                     self.counts["events:" + row["event_type"]] += 1
+                elif row["kind"] == "target":
+                    self.counts["targets"] += 1
+                elif row["kind"] == "place" and row.get("code"):
+                    codes.update(place_codes(row["code"]))
+            for code in codes:  # canonical documents per place, its districts included (what a place filter lists)
+                self.counts["place:" + code] += 1
             mentions = Counter(ids[e] for e in p.item.fact_entities if e is not None)
             for eid, n in mentions.items():
                 ent_docs[eid] += 1
