@@ -517,8 +517,14 @@ def _project_places(conn: Connection, ids: list[int], per_project: int = 20) -> 
         for n in nums:
             for place in places_of.get(n, ()):
                 counts[place] = counts.get(place, 0) + 1
-        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in sorted(counts.items(), key=lambda kv: -kv[1])]
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], _level_rank(kv[0][1]), kv[0][1], kv[0][0]))
+        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in ranked]
     return out
+
+
+def _level_rank(code: str) -> int:
+    """Provinces, then cities, then counties and districts (ties among a project's places go to the wider)."""
+    return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
 
 
 _REPORTS_CACHE: OrderedDict = OrderedDict()  # (fact id, store generation) -> reports; the store changes rarely
