@@ -79,36 +79,49 @@ def timed_ingest(paths: list[str], workers: int) -> tuple[float, float, int]:
         return time.perf_counter() - w0, time.process_time() - c0, s.documents
 
 
-def peak_rss(paths: list[str], workers: int = 1) -> tuple[float, int, float]:
-    """Peak RSS (MB) of a `yrd ingest` subprocess, its document count and wall time."""
-    with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "yrd", "ingest", *paths, "--db", f"{tmp}/m.db", "--no-progress",
-                               "--batch", "200", "--workers", str(workers)], capture_output=True, text=True)
-        wall = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        docs = 0
-        for line in proc.stderr.splitlines():
-            if "document(s):" in line:
-                docs = int(line.split(" input(s), ")[1].split(" ")[0])
-        return max(peak, before) / 1024, docs, wall
+def _tree_rss(pid: int) -> int:
+    """Proportional set size (bytes) of a process and all its descendants, from /proc: the memory they hold,
+    pages shared between them (the gazetteer the workers inherit) counted once, not once per process."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return total
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
-    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of yrd and trafilatura")
-    ap.add_argument("--scale", type=int, nargs="*", default=[], help="peak memory on N perturbed corpus copies")
-    args = ap.parse_args()
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        sys.exit(f"bench: corpus not found at {corpus}")
-    files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
-    html = [p for p in files if p.suffix == ".shtml"]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"corpus {len(files)} files ({len(html)} HTML pages)")
+def peak_rss(paths: list[str], db: str, workers: int = 1) -> tuple[float, float, int, float]:
+    """Peak memory (MB) of a `yrd ingest` run: of all its processes together (PSS) and the RSS of its largest,
+    sampled twice a second; its document count; its wall time."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "yrd", "ingest", *paths, "--db", db, "--no-progress",
+                             "--batch", "200", "--workers", str(workers)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak_sum = 0
+    while proc.poll() is None:
+        peak_sum = max(peak_sum, _tree_rss(proc.pid))
+        time.sleep(0.5)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t
+    peak_one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest process waited for
+    docs = 0
+    for line in err.splitlines():
+        if "document(s):" in line:
+            docs = int(line.split(" input(s), ")[1].split(" ")[0])
+    if proc.returncode not in (0, 1):
+        sys.exit(f"bench: yrd ingest failed ({proc.returncode}): {err[-500:]}")
+    return peak_sum / 2**20, peak_one / 2**20, docs, wall
 
+
+def throughput(args, corpus: Path, files: list[Path], html: list[Path]) -> None:
+    """Ingest next to trafilatura, the stages' shares, and workers 1 vs 2."""
     import trafilatura
 
     _warm_up()  # the gazetteer and lexicons load once per process: not part of a document's cost
@@ -145,12 +158,37 @@ def main() -> None:
     print(f"\nworkers (whole corpus, {n1} documents, wall time, best of two): --workers 1 {w1:.1f} s ({n1 / w1:.1f} docs/s); "
           f"--workers 2 {w2:.1f} s ({n2 / w2:.1f} docs/s); speed-up {w1 / w2:.2f}x (goal >= 1.8x)")
 
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of yrd and trafilatura")
+    ap.add_argument("--scale", type=int, nargs="*", default=[], help="peak memory on N perturbed corpus copies")
+    ap.add_argument("--workers", type=int, default=1, help="--workers of the --scale runs")
+    ap.add_argument("--workdir", default=None, help="where the perturbed copies are made (they take 24 MB a copy)")
+    ap.add_argument("--keep", default=None, help="keep the --scale stores in this directory (for bench_latency.py)")
+    ap.add_argument("--scale-only", action="store_true", help="skip the throughput and workers measurements")
+    args = ap.parse_args()
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        sys.exit(f"bench: corpus not found at {corpus}")
+    files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
+    html = [p for p in files if p.suffix == ".shtml"]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"corpus {len(files)} files ({len(html)} HTML pages)")
+
+    if not args.scale_only:
+        throughput(args, corpus, files, html)
+
     for n in args.scale:
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([sys.executable, str(ROOT / "bench" / "perturb.py"), str(corpus), tmp, "--times", str(n)],
+        with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+            inputs = Path(tmp) / "in"
+            subprocess.run([sys.executable, str(ROOT / "bench" / "perturb.py"), str(corpus), str(inputs), "--times", str(n)],
                            check=True, capture_output=True)
-            mb, docs, secs = peak_rss([tmp])
-            print(f"peak RSS at {n}x the corpus ({docs} documents, {secs:.0f} s): {mb:.0f} MB")
+            db = str(Path(args.keep) / f"yrd-{n}x.db") if args.keep else f"{tmp}/m.db"
+            total, largest, docs, secs = peak_rss([str(inputs)], db, args.workers)
+            print(f"peak RSS at {n}x the corpus ({docs:,} documents, --workers {args.workers}, {secs:.0f} s wall, "
+                  f"{docs / secs:.0f} documents/s): {total:.0f} MB in all processes (PSS), {largest:.0f} MB RSS the largest")
 
 
 if __name__ == "__main__":

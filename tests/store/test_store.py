@@ -108,6 +108,25 @@ def test_queries(store_url):
     engine.dispose()
 
 
+def test_search_on_a_large_store_ranks_the_newest_and_counts_to_a_cap(store_url, monkeypatch):
+    """What a million-document store does, made small: more matches than the ranked window, more than the cap."""
+    ingest([str(SAMPLES)], store_url)
+    engine = make_engine(store_url)
+    with engine.connect() as conn:
+        full = Q.search_page(conn, "长三角", Q.Filters(), limit=50)
+        assert full.exact and full.total >= 5
+        monkeypatch.setattr(Q, "SEARCH_WINDOW", 3)
+        monkeypatch.setattr(Q, "COUNT_CAP", 4)
+        capped = Q.search_page(conn, "长三角", Q.Filters(), limit=1)  # ranks max(3, 3 x 1) matches
+        assert not capped.exact and capped.total == 4  # "more than 4"
+        by_date = sorted(full.hits, key=lambda h: (h["published_at"] or "")[:10], reverse=True)
+        third = (by_date[2]["published_at"] or "")[:10]
+        newest_three = {h["id"] for h in by_date if (h["published_at"] or "")[:10] >= third}
+        assert len(capped.hits) == 1 and capped.hits[0]["id"] in newest_three  # ranked among the newest
+        assert capped.hits[0]["score"] == max(h["score"] for h in full.hits if h["id"] in newest_three)
+    engine.dispose()
+
+
 def test_bad_store_url_is_a_clear_error(tmp_path):
     from yrd.errors import YrdError
     from yrd.store import migrate

@@ -58,7 +58,8 @@ export async function render(view, ctx) {
     return;
   }
   if (!ctx.alive()) return;
-  results.append(h("div", { class: "muted", id: "search-total" }, t("sr_results", { n: formatNumber(page.total) })));
+  const count = formatNumber(page.total) + (page.total_exact === false ? "+" : "");  // counted up to 10,000
+  results.append(h("div", { class: "muted", id: "search-total" }, t("sr_results", { n: count })));
   if (!page.items.length) results.append(empty(t("sr_none")));
   for (const hit of page.items) {
     results.append(h("article", { class: "result", dataset: { doc: hit.id } },
