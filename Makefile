@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+BENCH_DIR ?= /tmp/yrd-bench
 
-.PHONY: demo test install bench browser clean-venv
+.PHONY: demo test install bench bench-scale browser clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_clean.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/corpus.db --ingest ../shared/corpus --rounds 20
+
+## make bench-scale: peak memory at 10x, 100x and 1000x the corpus, then search and API latency on the
+## 100x and 1000x stores (158,000 and 1,580,000 documents); hours, and about 60 GB in BENCH_DIR
+bench-scale: $(STAMP)
+	mkdir -p $(BENCH_DIR)
+	$(BIN)/python bench/bench_ingest.py --scale-only --scale 10 100 1000 --workers 2 --workdir $(BENCH_DIR) --keep $(BENCH_DIR)
+	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/yrd-100x.db --rounds 20
+	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/yrd-1000x.db --rounds 20
 
 clean-venv:
 	rm -rf $(VENV)

@@ -42,8 +42,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
     ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--ingest", metavar="CORPUS", help="make the store from CORPUS first if it does not exist")
     args = ap.parse_args()
     url = args.db if "://" in args.db else f"sqlite:///{args.db}"
+    if args.ingest and "://" not in args.db and not Path(args.db).exists():
+        from yrd.ingest import ingest
+
+        Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+        ingest([args.ingest], url, workers=2, batch_size=200)
     engine = make_engine(url)
     with engine.connect() as conn:
         n = Q.stats(conn)["documents"]
