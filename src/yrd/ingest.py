@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import InputError
@@ -91,7 +91,8 @@ class StoredIds:
             self._conn = make_engine(self.url).connect()
             self._pid = os.getpid()
         try:
-            return self._conn.scalar(_STORED_ID, {"id": doc_id}) is not None
+            mark = "?" if self._conn.dialect.name == "sqlite" else "%s"
+            return self._conn.exec_driver_sql(f"SELECT 1 FROM documents WHERE id = {mark}", (doc_id,)).first() is not None
         finally:
             self._conn.rollback()  # hold no snapshot between lookups
 
@@ -101,8 +102,6 @@ class StoredIds:
     def __setstate__(self, state):
         self.url, self._conn, self._pid = state["url"], None, None
 
-
-_STORED_ID = select(documents.c.id).where(documents.c.id == bindparam("id"))
 
 
 def process_target(target: str, max_bytes: int, stored: StoredIds | None = None) -> list[Prepared | Failure | Known]:
@@ -181,9 +180,9 @@ def _take(summary: Summary, items: list, writer: _Writer | None, on_failure) -> 
             writer.add(item)
 
 
-def _worker_main(url: str, batch_size: int, max_bytes: int, tasks, results) -> None:
+def _worker_main(url: str, lookup: str | None, batch_size: int, max_bytes: int, tasks, results) -> None:
     """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself."""
-    stored = StoredIds(url)
+    stored = StoredIds(lookup)
     summary = Summary()
     failures: list[Failure] = []
     writer = _Writer(url, batch_size, summary, failures.append)
@@ -205,12 +204,12 @@ def _delta(summary: Summary, before: tuple[dict, int]) -> dict:
     return {k: now[k] - before[0][k] for k in ("documents read", "new", "unchanged", "duplicates", "new versions")}
 
 
-def _parallel(paths: list[str], url: str, workers: int, batch_size: int, max_bytes: int, summary: Summary,
-              progress, on_failure) -> None:
+def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batch_size: int, max_bytes: int,
+              summary: Summary, progress, on_failure) -> None:
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     tasks = ctx.Queue(maxsize=8 * workers)  # bounded: a 10 GB directory never sits in memory
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker_main, args=(url, batch_size, max_bytes, tasks, results), daemon=True)
+    procs = [ctx.Process(target=_worker_main, args=(url, lookup, batch_size, max_bytes, tasks, results), daemon=True)
              for _ in range(workers)]
     for p in procs:
         p.start()
@@ -285,12 +284,16 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
     with engine.begin() as conn:
         log_id = conn.execute(insert(ingest_log).values(started_at=started, command=json.dumps(paths, ensure_ascii=False))
                               ).inserted_primary_key[0]
+        empty = conn.scalar(select(documents.c.id).limit(1)) is None
     engine.dispose()  # no pooled connection crosses into the forked workers
+    # an input is looked up in the store only if the store held something when the run began (a re-run, a
+    # resumed or an added-to store): within one run, the writer finds the same document twice by itself
+    lookup = None if empty else url
     if workers > 1 and source is None:
         _warm_up()  # loaded before the fork: the workers share the gazetteer's pages
-        _parallel(paths, url, workers, batch_size, max_bytes, summary, progress, on_failure)
+        _parallel(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure)
     else:
-        stored = StoredIds(url)
+        stored = StoredIds(lookup)
         writer = _Writer(url, batch_size, summary, on_failure)
         if source is not None:
             results: Iterator = source(paths, stored, max_bytes)
