@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import InputError
 from .pipeline import Failure, Known, reason_kind, run
@@ -37,7 +37,7 @@ from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import make_engine, migrate
 from .store.schema import documents, ingest_log
-from .store.write import BatchResult, Prepared, prepare, write_batch
+from .store.write import BatchResult, Busy, Prepared, prepare, write_batch
 
 
 @dataclass
@@ -126,23 +126,50 @@ def _warm_up() -> None:
 
 class _Writer:
     """Batches of prepared documents, each written in one transaction; a batch the database refuses is written
-    document by document, so one bad document costs only itself."""
+    document by document, so one bad document costs only itself.
 
-    def __init__(self, url: str, batch_size: int, summary: Summary, on_failure: Callable | None = None):
+    Shared by several processes (``patient=False``), a full batch is written only if the store's write lock is
+    free at that moment; otherwise the worker goes on extracting and tries again after its next input, and waits
+    for the lock only once its batch has grown to four times the batch size. Both cores stay busy."""
+
+    def __init__(self, url: str, batch_size: int, summary: Summary, on_failure: Callable | None = None,
+                 patient: bool = True):
         self.engine = make_engine(url, writer=True)
         self.batch_size = batch_size
         self.summary = summary
         self.on_failure = on_failure
+        self.patient = patient
         self.batch: list[Prepared] = []
 
     def add(self, item: Prepared) -> None:
         self.batch.append(item)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
 
-    def flush(self) -> None:
+    def ready(self) -> None:
+        """After an input: write the batch if it is full (and, when impatient, if the lock is free)."""
+        if len(self.batch) >= self.batch_size:
+            self.flush(wait=self.patient or len(self.batch) >= 4 * self.batch_size)
+
+    def flush(self, wait: bool = True) -> None:
         if not self.batch:
             return
+        if not wait:
+            try:
+                with self.engine.connect() as conn:
+                    conn.info["try_lock"] = True
+                    try:
+                        with conn.begin():
+                            self.summary.add(write_batch(conn, self.batch, wait=False))
+                    finally:
+                        conn.info.pop("try_lock", None)
+                self.batch.clear()
+                return
+            except Busy:
+                return
+            except OperationalError as exc:
+                if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                    return  # SQLite: another writer is in; write after the next input
+            except SQLAlchemyError:
+                pass  # a document the database refuses: the patient path below finds it and stores the rest
         try:
             with self.engine.begin() as conn:
                 self.summary.add(write_batch(conn, self.batch))
@@ -178,6 +205,8 @@ def _take(summary: Summary, items: list, writer: _Writer | None, on_failure) -> 
         else:
             summary.documents += 1
             writer.add(item)
+    if writer is not None:
+        writer.ready()
 
 
 def _worker_main(url: str, lookup: str | None, batch_size: int, max_bytes: int, tasks, results) -> None:
@@ -185,7 +214,7 @@ def _worker_main(url: str, lookup: str | None, batch_size: int, max_bytes: int, 
     stored = StoredIds(lookup)
     summary = Summary()
     failures: list[Failure] = []
-    writer = _Writer(url, batch_size, summary, failures.append)
+    writer = _Writer(url, batch_size, summary, failures.append, patient=False)
     while True:
         target = tasks.get()
         if target is None:

@@ -43,3 +43,30 @@ def test_two_workers_store_what_one_does(store_url, inputs, tmp_path):
     assert (a.new, a.duplicates, a.documents) == (b.new, b.duplicates, b.documents)
     assert a.duplicates >= 1
     assert _state(store_url) == _state(one)
+
+
+def test_a_worker_that_finds_the_lock_taken_keeps_its_batch(store_url):
+    """While another transaction holds the write lock, an impatient writer writes nothing, keeps its batch and
+    goes on; once the lock is free, the batch goes in; past four batches' worth it waits instead."""
+    from pathlib import Path
+
+    from yrd.ingest import Summary, _Writer, process_target
+    from yrd.store import migrate
+
+    samples = Path(__file__).resolve().parents[2] / "samples" / "articles"
+    migrate(make_engine(store_url))
+    items = [i for p in sorted(samples.iterdir()) for i in process_target(str(p), 2**20)]
+    writer = _Writer(store_url, batch_size=2, summary=Summary(), patient=False)
+    holder = make_engine(store_url, writer=True)
+    with holder.connect() as conn:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x79726400})
+            for item in items[:3]:
+                writer.add(item)
+            writer.ready()  # full, but the lock is taken: nothing written, nothing lost
+            assert len(writer.batch) == 3
+    writer.ready()  # the lock is free now
+    assert writer.batch == [] and writer.summary.new == 3
+    writer.close()
+    holder.dispose()

@@ -58,7 +58,14 @@ def make_engine(url: str, writer: bool = False) -> Engine:
         if writer:
             @event.listens_for(engine, "begin")
             def _begin(conn):  # noqa: ANN001
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                if conn.info.get("try_lock"):  # take the write lock now or fail at once (store.write.Busy)
+                    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                    try:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    finally:
+                        conn.exec_driver_sql("PRAGMA busy_timeout=60000")
+                else:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     try:

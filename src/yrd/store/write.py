@@ -401,11 +401,14 @@ class _Writer:
 
     # -- the batch -------------------------------------------------------------------------------------
 
-    def write(self, batch: list[Prepared]) -> BatchResult:
+    def write(self, batch: list[Prepared], wait: bool = True) -> BatchResult:
         conn = self.conn
         result = BatchResult()
         if not self.sqlite:  # one writer at a time (SQLite's writers queue on its own write lock)
-            conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            if wait:
+                conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            elif not conn.scalar(sql_text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}):
+                raise Busy("another writer holds the store's write lock")
         ids = list(dict.fromkeys(p.doc.id for p in batch))
         existing = {r[0] for r in self._select_in(lambda c: select(documents.c.id).where(documents.c.id.in_(c)), ids)}
         todo: list[Prepared] = []
@@ -787,6 +790,13 @@ class _Writer:
                 value=counters.c.value + bindparam("d")), old)
 
 
-def write_batch(conn: Connection, batch: list[Prepared]) -> BatchResult:
-    """Store a batch (one transaction is the caller's): new documents, versions, duplicates, facts, links, counts."""
-    return _Writer(conn).write(batch)
+class Busy(Exception):
+    """Another writer holds the store's write lock and the caller asked not to wait."""
+
+
+def write_batch(conn: Connection, batch: list[Prepared], wait: bool = True) -> BatchResult:
+    """Store a batch (one transaction is the caller's): new documents, versions, duplicates, facts, links, counts.
+
+    ``wait=False`` (PostgreSQL): raise :class:`Busy` at once if another writer holds the write lock (on SQLite
+    the same is asked of the transaction itself: ``make_engine(writer=True)`` and ``conn.info["try_lock"]``)."""
+    return _Writer(conn).write(batch, wait)
