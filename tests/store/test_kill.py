@@ -66,3 +66,38 @@ def test_sigkill_at_random_points_then_rerun(store_url, inputs, tmp_path):
     assert final.returncode == 0, final.stderr
     assert kills >= 1, "every run finished before it could be killed: raise the input size"
     assert _state(store_url) == expected
+
+
+_KILL_DURING_MIGRATION = """
+import os, sys
+import sqlalchemy as sa
+from yrd.store import db
+
+made = []
+real = db.make_engine
+def make_engine(url, writer=False):
+    engine = real(url, writer)
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("CREATE TABLE"):
+            made.append(statement)
+            if len(made) == int(sys.argv[2]):
+                os._exit(9)  # as a SIGKILL would: no rollback, no cleanup
+    return engine
+db.make_engine = make_engine
+db.migrate(make_engine(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("after_tables", [1, 4])
+def test_killed_while_creating_the_schema_the_store_still_opens(tmp_path, after_tables):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    killed = subprocess.run([sys.executable, "-c", _KILL_DURING_MIGRATION, url, str(after_tables)],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr
+    assert (tmp_path / "kb.db").exists()
+    ingest([], url)  # opens (migrates) the store again: no "table … already exists"
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(documents)) == 0
+    engine.dispose()

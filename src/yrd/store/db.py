@@ -81,6 +81,12 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    own = None
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        # pysqlite runs DDL outside any transaction unless one is begun explicitly: a writer engine's
+        # BEGIN IMMEDIATE makes the whole upgrade one transaction, so a process killed while it creates
+        # the schema leaves no half-made store, and two processes opening a new store take turns
+        own = engine = make_engine(engine.url.render_as_string(hide_password=False), writer=True)
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
@@ -88,3 +94,6 @@ def migrate(engine: Engine) -> None:
     except Exception as exc:  # noqa: BLE001 - connection refused, permissions …
         msg = str(exc).splitlines()[0]
         raise YrdError(f"{engine.url.render_as_string(hide_password=True)}: cannot open the knowledge base ({msg})") from None
+    finally:
+        if own is not None:
+            own.dispose()
