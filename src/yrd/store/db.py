@@ -74,6 +74,18 @@ def make_engine(url: str, writer: bool = False) -> Engine:
         raise YrdError(f"{url}: cannot open this database URL ({exc})") from None
 
 
+def _at_head(engine: Engine, cfg) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except Exception:  # noqa: BLE001 - unreachable or unreadable: migrate() says why
+        return False
+    return current == set(ScriptDirectory.from_config(cfg).get_heads())
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest migration (idempotent)."""
     from alembic import command
@@ -81,6 +93,8 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    if _at_head(engine, cfg):
+        return  # the common case: no write lock is taken, so opening a store never waits for a running ingest
     own = None
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         # pysqlite runs DDL outside any transaction unless one is begun explicitly: a writer engine's
