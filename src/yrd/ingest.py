@@ -121,7 +121,10 @@ def _warm_up() -> None:
     from .extract.pipeline import extract_all
     from .model import Document, Source
 
+    from .clean.script import detect_script
+
     extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
+    detect_script("上海市。")
 
 
 class _Writer:

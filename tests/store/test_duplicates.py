@@ -80,3 +80,18 @@ def test_an_earlier_copy_becomes_the_canonical(store_url, tmp_path):
     engine.dispose()
     assert rows["https://early.example.com/1"].duplicate_of is None
     assert rows["https://late.example.com/1"].duplicate_of == rows["https://early.example.com/1"].id
+
+
+def test_signatures_are_datasketchs_minhash_of_the_shingle_hashes():
+    """dedup.signature is a vectorised datasketch MinHash (num_perm=128, seed=1) of the 5-gram hashes, value
+    for value, so its Jaccard estimates are datasketch's."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from yrd import dedup
+
+    for text in (_article().text, "长三角一体化", "短", "", "G60科创走廊 " * 40):
+        hashes = [int(h) for h in dedup.shingle_hashes(text)]
+        reference = MinHash(num_perm=dedup.NUM_PERM, seed=1, hashfunc=lambda h: h)
+        reference.update_batch(hashes)
+        assert np.array_equal(dedup.signature(text), reference.hashvalues.astype(np.uint32)), text[:20]
