@@ -24,7 +24,7 @@ from itertools import islice, repeat
 
 import orjson
 import zstandard
-from sqlalchemy import and_, bindparam, delete, func, insert, select, text as sql_text, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text as sql_text, update
 from sqlalchemy.engine import Connection
 
 from .. import dedup
@@ -325,6 +325,8 @@ _DOC_COLUMNS = ("id", "num", "key", "version", "is_current", "canonical", "sourc
                 "publisher", "author", "title", "published_at", "published_date", "script", "junk", "text",
                 "original_text", "raw", "encoding", "duplicate_of", "similarity", "sheet", "kinds", "event_types",
                 "ingested_at")
+_ENTITY_COLUMNS = ("id", "kind", "key", "name", "subkind", "code", "parent", "lat", "lon", "aliases", "documents",
+                   "mentions")
 _FACT_COLUMNS = ("doc_num", "kind", "start", "end", "text", "label", "code", "event_type", "date", "day", "value", "unit",
                  "entity_id", "data")
 
@@ -344,10 +346,16 @@ class _Writer:
 
     # -- lookups -------------------------------------------------------------------------------------
 
-    def _select_in(self, stmt_for, values: list) -> list:
+    def _select_in(self, sql: str, values: list, width: int = 1) -> list:
+        """The rows of ``sql`` for all ``values``, through the driver (no statement is compiled per batch): its
+        ``{IN}`` is filled with a list of markers, or of ``width``-tuples for row values, a chunk at a time."""
+        mark = "?" if self.sqlite else "%s"
+        one = mark if width == 1 else "(" + ", ".join([mark] * width) + ")"
         out = []
-        for chunk in _chunks(values):
-            out.extend(self.conn.execute(stmt_for(chunk)).all())
+        for chunk in _chunks(values, _MAX_PARAMS // width):
+            params = tuple(chunk) if width == 1 else tuple(x for row in chunk for x in row)
+            marks = ", ".join([one] * len(chunk))
+            out.extend(self.conn.exec_driver_sql(sql.format(IN=marks if width == 1 else "VALUES " + marks), params).all())
         return out
 
     def _load_days(self, days: set[int]) -> None:
@@ -410,7 +418,7 @@ class _Writer:
             elif not conn.scalar(sql_text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}):
                 raise Busy("another writer holds the store's write lock")
         ids = list(dict.fromkeys(p.doc.id for p in batch))
-        existing = {r[0] for r in self._select_in(lambda c: select(documents.c.id).where(documents.c.id.in_(c)), ids)}
+        existing = {r[0] for r in self._select_in("SELECT id FROM documents WHERE id IN ({IN})", ids)}
         todo: list[Prepared] = []
         seen: set[str] = set()
         for item in batch:
@@ -424,22 +432,19 @@ class _Writer:
         # the current versions of the same articles, and every stored document that shares an LSH bucket
         keys = list({p.key for p in todo})
         previous: dict[str, _Stored] = {}
-        for r in self._select_in(lambda c: select(
-                documents.c.num, documents.c.id, documents.c.key, documents.c.duplicate_of, documents.c.published_at,
-                documents.c.script, documents.c.junk, documents.c.version, documents.c.canonical, documents.c.publisher)
-                .where(and_(documents.c.key.in_(c), documents.c.is_current.is_(True))), keys):
+        for r in self._select_in(
+                "SELECT num, id, key, duplicate_of, published_at, script, junk, version, canonical, publisher "
+                "FROM documents WHERE key IN ({IN}) AND is_current = " + ("1" if self.sqlite else "true"), keys):
             previous[r.key] = (_Stored(r.num, r.id, r.key, True, r.duplicate_of, r.published_at, r.script, r.junk), r)
         buckets = list({b for p in todo for b in p.buckets})
         by_bucket: dict[int, list[int]] = defaultdict(list)
-        for bucket, num in self._select_in(
-                lambda c: select(lsh_bands.c.bucket, lsh_bands.c.doc_num).where(lsh_bands.c.bucket.in_(c)), buckets):
+        for bucket, num in self._select_in("SELECT bucket, doc_num FROM lsh_bands WHERE bucket IN ({IN})", buckets):
             by_bucket[bucket].append(num)
         stored: dict[int, _Stored] = {}
         nums = list({n for ns in by_bucket.values() for n in ns})
-        for r in self._select_in(lambda c: select(
-                documents.c.num, documents.c.id, documents.c.key, documents.c.is_current, documents.c.duplicate_of,
-                documents.c.published_at, documents.c.script, documents.c.junk, minhash.c.signature)
-                .join(minhash, minhash.c.doc_num == documents.c.num).where(documents.c.num.in_(c)), nums):
+        for r in self._select_in(
+                "SELECT d.num, d.id, d.key, d.is_current, d.duplicate_of, d.published_at, d.script, d.junk, m.signature "
+                "FROM documents d JOIN minhash m ON m.doc_num = d.num WHERE d.num IN ({IN})", nums):
             stored[r.num] = _Stored(r.num, r.id, r.key, r.is_current, r.duplicate_of, r.published_at, r.script, r.junk,
                                     r.signature)
         by_id = {s.id: s for s in stored.values()}
@@ -553,12 +558,13 @@ class _Writer:
         self.conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({values or ', '.join([mark] * len(columns))})",
                                   rows)
 
-    def _fact_ids(self, n: int) -> list[int]:
-        """``n`` new ids for ``facts`` (reserved up front, so the links can be written without reading them back)."""
+    def _new_ids(self, table: str, n: int) -> list[int]:
+        """``n`` new ids for ``facts`` or ``entities`` (reserved up front, so rows that refer to them are written
+        without reading them back)."""
         if self.sqlite:  # the batch holds SQLite's write lock already (its documents are inserted)
-            top = self.conn.scalar(select(func.max(facts.c.id))) or 0
+            top = self.conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar() or 0
             return list(range(top + 1, top + 1 + n))
-        return list(self.conn.scalars(sql_text("SELECT nextval('facts_id_seq') FROM generate_series(1, :n)"), {"n": n}))
+        return list(self.conn.scalars(sql_text(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, :n)"), {"n": n}))
 
     def _insert(self, pending: list[_Pending]) -> None:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -599,17 +605,20 @@ class _Writer:
             self._bulk("search_index", ("doc_num", "tsv"), search_rows, values="%s, to_tsvector('simple', %s)")
         entity_ids = self._entities(pending)
         n_facts = sum(len(p.item.fact_rows) for p in pending)
-        fact_ids = self._fact_ids(n_facts) if n_facts else []
-        fact_rows, fact_tuples = [], []
-        k = 0
+        fact_ids = self._new_ids("facts", n_facts) if n_facts else []
+        fact_rows, fact_tuples = [], []  # (row, its document's num) by fact id; the rows to insert
+        kinds: Counter = Counter()
+        fids = iter(fact_ids)
         for p, ids in zip(pending, entity_ids):
+            num = p.num
             for row, e in zip(p.item.fact_rows, p.item.fact_entities):
-                row = {**row, "doc_num": p.num, "entity_id": ids[e] if e is not None else None}
-                fact_rows.append(row)
-                fact_tuples.append((fact_ids[k], *(row[c] for c in _FACT_COLUMNS)))
-                k += 1
+                fact_rows.append((row, num))
+                kinds[row["kind"]] += 1
+                fact_tuples.append((next(fids), num, row["kind"], row["start"], row["end"], row["text"], row["label"],
+                                    row["code"], row["event_type"], row["date"], row["day"], row["value"], row["unit"],
+                                    ids[e] if e is not None else None, row["data"]))
         self._bulk("facts", ("id", *_FACT_COLUMNS), fact_tuples)
-        for kind, n in Counter(r["kind"] for r in fact_rows).items():
+        for kind, n in kinds.items():
             self.counts["facts:" + kind] += n
         link_rows = []
         start = 0
@@ -642,20 +651,19 @@ class _Writer:
         known: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
         keys = list({k for _, k in wanted})
         subkinds: dict[int, str | None] = {}
-        for r in self._select_in(lambda c: select(entities.c.id, entities.c.kind, entities.c.key, entities.c.name,
-                                                  entities.c.aliases, entities.c.subkind).where(entities.c.key.in_(c)), keys):
+        for r in self._select_in("SELECT id, kind, key, name, aliases, subkind FROM entities WHERE key IN ({IN})", keys):
             if (r.kind, r.key) in wanted:
                 known[(r.kind, r.key)] = (r.id, r.name, json.loads(r.aliases))
                 subkinds[r.id] = r.subkind
         new = [(k, r) for k, r in wanted.items() if k not in known]
         if new:
-            rows = [dict(kind=r.kind, key=k[1], name=_fit(r.name, entities.c.name), subkind=_fit(r.subkind, entities.c.subkind),
-                         code=_fit(r.code, entities.c.code), parent=_fit(r.parent, entities.c.parent), lat=r.lat, lon=r.lon,
-                         aliases="[]", documents=0, mentions=0) for k, r in new]
-            new_ids = list(conn.scalars(insert(entities).returning(entities.c.id, sort_by_parameter_order=True), rows))
-            for (k, r), eid, row in zip(new, new_ids, rows):
-                known[k] = (eid, row["name"], [])
-                subkinds[eid] = row["subkind"]
+            rows = [(eid, r.kind, k[1], _fit(r.name, entities.c.name), _fit(r.subkind, entities.c.subkind),
+                     _fit(r.code, entities.c.code), _fit(r.parent, entities.c.parent), r.lat, r.lon, "[]", 0, 0)
+                    for eid, (k, r) in zip(self._new_ids("entities", len(new)), new)]
+            self._bulk("entities", _ENTITY_COLUMNS, rows)
+            for (k, r), row in zip(new, rows):
+                known[k] = (row[0], row[3], [])
+                subkinds[row[0]] = row[4]
                 self.counts["entities:" + r.kind] += 1
         changed_aliases: dict[int, list[str]] = {}
         titles: dict[int, str] = {}
@@ -723,11 +731,11 @@ class _Writer:
                 parties[link["fact_id"]].append(link["entity_id"])
         pairs: dict[tuple[int, int, str], dict] = {}
         for fid, eids in parties.items():
-            row = facts_by_id[fid]
+            row, doc_num = facts_by_id[fid]
             data = json.loads(row["data"])
             order = {name: i for i, name in enumerate(data.get("parties", []))}
             names = {}
-            p = canonical[row["doc_num"]]
+            p = canonical[doc_num]
             for ref, eid in zip(p.item.entity_refs, entity_ids[index_of[p.num]]):
                 names.setdefault(eid, ref.name)
             ids = sorted(dict.fromkeys(eids), key=lambda e: order.get(names.get(e), 99))
@@ -736,7 +744,7 @@ class _Writer:
                 [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
             for a, b in combos:
                 a, b = min(a, b), max(a, b)
-                e = pairs.setdefault((a, b, kind, row["doc_num"]), {"topics": [], "date": p.item.doc.published_at})
+                e = pairs.setdefault((a, b, kind, doc_num), {"topics": [], "date": p.item.doc.published_at})
                 if data.get("topic") and data["topic"] not in e["topics"]:
                     e["topics"].append(data["topic"])
         if pairs:
@@ -752,9 +760,8 @@ class _Writer:
             e["topics"].extend(x for x in info["topics"] if x not in e["topics"])
             e["date"] = max(filter(None, [e["date"], info["date"]]), default=None)
         found = {}
-        for r in self._select_in(lambda c: select(edges.c.a, edges.c.b, edges.c.type, edges.c.count, edges.c.topics,
-                                                  edges.c.last_date).where(tuple_(edges.c.a, edges.c.b, edges.c.type).in_(c)),
-                                 list(per_edge)):
+        for r in self._select_in("SELECT a, b, type, count, topics, last_date FROM edges WHERE (a, b, type) IN ({IN})",
+                                 list(per_edge), width=3):
             found[(r.a, r.b, r.type)] = r
         new_rows, updates = [], []
         for k, e in per_edge.items():
@@ -780,7 +787,7 @@ class _Writer:
         if not deltas:
             return
         conn = self.conn
-        have = {r[0] for r in self._select_in(lambda c: select(counters.c.name).where(counters.c.name.in_(c)), list(deltas))}
+        have = {r[0] for r in self._select_in("SELECT name FROM counters WHERE name IN ({IN})", list(deltas))}
         new = [{"name": k, "value": v} for k, v in deltas.items() if k not in have]
         if new:
             conn.execute(insert(counters), new)
