@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..clean.script import detect_script, to_simplified
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
@@ -32,8 +34,39 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_PAD = np.uint32(0xFFFFFFFF)  # not a character: marks the unused slot of a one-character term
+
+
+def terms_string(text: str) -> str:
+    """``" ".join(tokens(text))``, made with numpy over the text's code points at once (twice as fast on an
+    article: no Python string per term). Each character opens a slot of three code points: its bigram and a
+    space, itself and a space (a one-character run), or nothing."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes):
+        return ""
+    folded = codes | np.uint32(0x20)
+    lower = (folded >= 0x61) & (folded <= 0x7A)  # A-Z, a-z
+    alnum = lower | ((codes >= 0x30) & (codes <= 0x39))
+    han = ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
+    cls = han.view(np.uint8) + alnum.view(np.uint8) * np.uint8(2)  # 0: neither, 1: Han, 2: letter or digit
+    codes = np.where(lower, folded, codes)
+    pair = np.zeros(len(codes), dtype=bool)  # a bigram starts here
+    pair[:-1] = (cls[:-1] != 0) & (cls[:-1] == cls[1:])
+    joined = np.zeros(len(codes), dtype=bool)  # the second character of the bigram before
+    joined[1:] = pair[:-1]
+    single = (cls != 0) & ~pair & ~joined
+    out = np.full((len(codes), 3), _PAD, dtype=np.uint32)
+    out[:, 0] = codes
+    out[:-1, 1] = np.where(pair[:-1], codes[1:], 0x20)
+    out[-1, 1] = 0x20
+    out[:, 2] = np.where(pair, 0x20, _PAD)
+    flat = out[pair | single].ravel()
+    flat = flat[flat != _PAD]
+    return flat[:-1].tobytes().decode("utf-32-le") if len(flat) else ""
+
+
 def document_terms(title: str, text: str) -> str:
-    return " ".join(tokens(title)) + " \n " + " ".join(tokens(text))
+    return terms_string(title or "") + " \n " + terms_string(text)
 
 
 def normalise_query(query: str) -> str:
