@@ -1,4 +1,5 @@
 from yrd.clean.lines import filter_paragraphs, normalize_paragraph
+import pytest
 
 
 def test_metadata_lines_move_to_meta():
@@ -58,3 +59,12 @@ def test_repeated_paragraphs_kept_once():
 def test_normalize_paragraph():
     assert normalize_paragraph("\u3000\u3000上证报讯 据统计局消息\xa0") == "上证报讯 据统计局消息"
     assert normalize_paragraph("长三角\n  一体化") == "长三角一体化"  # markup line wrap inside Chinese
+
+
+@pytest.mark.parametrize("paragraph", ["长三角，一体化（2019）：好！", "ＡＢ，\u0301x", "，，，", "", "G60 科创走廊 ％", "①㎡ｶ"])
+def test_the_repeat_key_is_the_nfkc_form_without_spaces(paragraph):
+    import unicodedata
+
+    from yrd.clean.lines import _key
+
+    assert _key(paragraph) == unicodedata.normalize("NFKC", "".join(paragraph.split()))

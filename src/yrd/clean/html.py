@@ -90,9 +90,9 @@ def parse_html(markup: str) -> etree._Element | None:
     return root
 
 
-def _meta_map(root) -> dict[str, str]:
+def _meta_map(metas) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in root.iter("meta"):
+    for m in metas:
         key = m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv")
         val = m.get("content")
         if key and val and key not in out:
@@ -116,8 +116,8 @@ def clean_title(title: str | None) -> str | None:
     return title or None
 
 
-def _json_ld(root) -> dict:
-    for s in root.xpath('//script[@type="application/ld+json"]'):
+def _json_ld(scripts) -> dict:
+    for s in scripts:
         try:
             data = json.loads(s.text or "")
         except ValueError:
@@ -130,13 +130,16 @@ def _json_ld(root) -> dict:
 
 def page_metadata(root) -> dict[str, object]:
     """Title, date, publisher, author, URL and description a page states about itself."""
-    meta = _meta_map(root)
-    ld = _json_ld(root)
-    title_el = root.find(".//title")
+    found: dict[str, list] = {"meta": [], "script": [], "title": [], "h1": [], "link": [], "time": []}
+    for el in root.iter("meta", "script", "title", "h1", "link", "time"):  # one walk of the tree, not six
+        found[el.tag].append(el)
+    meta = _meta_map(found["meta"])
+    ld = _json_ld(s for s in found["script"] if s.get("type") == "application/ld+json")
+    title_el = found["title"][0] if found["title"] else None
     page_title = text_content(title_el) if title_el is not None else None
-    h1 = root.find(".//h1")
+    h1 = found["h1"][0] if found["h1"] else None
     url = None
-    for link in root.iter("link"):
+    for link in found["link"]:
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             url = link.get("href").strip()
             break
@@ -150,7 +153,7 @@ def page_metadata(root) -> dict[str, object]:
     if not published and ld.get("datePublished"):
         published = parse_date(ld["datePublished"])
     if not published:
-        for t in root.iter("time"):
+        for t in found["time"]:
             published = parse_date(t.get("datetime") or text_content(t))
             if published:
                 break

@@ -54,18 +54,29 @@ _DATELINE = re.compile(r"^(?:(?:19|20)\d\d[-/年])?\d{1,2}[-/月]\d{1,2}日?\s+\
 _PROGRAM_STAMP = re.compile(r"^[（(]《[^》]{1,20}》\s*\d{8}\s*\d{1,2}:\d{2}[）)]$")
 
 
+_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*\r?\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
+_RUNS = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def normalize_paragraph(p: str) -> str:
     """Trim the whitespace around a paragraph (ASCII, ideographic U+3000, no-break) and collapse runs inside."""
     p = p.replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
     # A line break inside a Chinese paragraph is a wrapping artifact of the markup, not a space.
-    p = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*\r?\n\s*(?=[\u3000-\u9fff\uff00-\uffef])", "", p)
-    p = re.sub(r"[ \t\r\n\f\v]+", " ", p)
+    if "\n" in p:
+        p = _WRAP.sub("", p)
+    p = _RUNS.sub(" ", p)
     return p.strip(" \t\u3000\n")
+
+
+_WIDE_PUNCTUATION = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：；！？（）％")
 
 
 def _key(p: str) -> str:
     """What makes two paragraphs the same (spaces aside, full-width and half-width alike)."""
     p = _SPACES.sub("", p)
+    for wide, narrow in _WIDE_PUNCTUATION:  # what fails NFKC's quick check in nearly every Chinese paragraph
+        if wide in p:
+            p = p.replace(wide, narrow)
     return p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
 
 
