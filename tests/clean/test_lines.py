@@ -1,5 +1,6 @@
-from yrd.clean.lines import filter_paragraphs, normalize_paragraph
 import pytest
+
+from yrd.clean.lines import filter_paragraphs, normalize_paragraph
 
 
 def test_metadata_lines_move_to_meta():
