@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 BENCH_DIR ?= /tmp/yrd-bench
+## the PostgreSQL server make bench times the writer into (a throw-away database is made and dropped); empty: skip
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test install bench bench-scale browser clean-venv
 
@@ -39,7 +41,7 @@ test: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clean.py
 	$(BIN)/python bench/bench_extract.py
-	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_ingest.py $(if $(BENCH_PG),--pg $(BENCH_PG))
 	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/corpus.db --ingest ../shared/corpus --rounds 20
 
 ## make bench-scale: peak memory at 10x, 100x and 1000x the corpus, then search and API latency on the

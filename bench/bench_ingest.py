@@ -35,10 +35,12 @@ from yrd.store.write import prepare, write_batch
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def stage_shares(files: list[Path]) -> dict[str, float]:
+def stage_shares(files: list[Path], url: str | None = None) -> dict[str, float]:
+    """CPU seconds of each stage over ``files``, stored into a new SQLite store (or into the empty store at
+    ``url``; PostgreSQL's own work is in its server process, so only the client's share is counted there)."""
     t = {"read": 0.0, "clean": 0.0, "extract": 0.0, "prepare": 0.0, "store+index": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/s.db")
+        engine = make_engine(url or f"sqlite:///{tmp}/s.db")
         migrate(engine)
         batch = []
 
@@ -171,6 +173,43 @@ def throughput(args, corpus: Path, files: list[Path], html: list[Path]) -> None:
           f"{t1:.1f} s, split over two {t2:.1f} s: {t1 / t2:.2f}x")
 
 
+def postgres_writer(server_url: str, files: list[Path]) -> None:
+    """Wall time of writing the whole corpus (prepared in this process) into a new PostgreSQL database."""
+    import sqlalchemy as sa
+
+    name = f"yrd_bench_{os.getpid()}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        items = []
+        for path in files:
+            for raw in read_input(str(path)):
+                if isinstance(raw, InputError):
+                    continue
+                try:
+                    doc = clean(raw)
+                except Rejected:
+                    continue
+                extract_all(doc)
+                items.append(prepare(doc))
+        engine = make_engine(url)
+        migrate(engine)
+        w0 = time.perf_counter()
+        for i in range(0, len(items), 200):
+            with engine.begin() as conn:
+                write_batch(conn, items[i:i + 200])
+        wall = time.perf_counter() - w0
+        engine.dispose()
+        print(f"\nthe writer into PostgreSQL (what a Ray backfill's driver does), {len(items):,} prepared documents in "
+              f"batches of 200: {wall:.1f} s wall, {len(items) / wall:.0f} documents/s")
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
 def _extract_all(paths: list[Path]) -> None:
     import trafilatura
 
@@ -209,6 +248,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="--workers of the --scale runs")
     ap.add_argument("--workdir", default=None, help="where the perturbed copies are made (they take 24 MB a copy)")
     ap.add_argument("--keep", default=None, help="keep the --scale stores in this directory (for bench_latency.py)")
+    ap.add_argument("--pg", metavar="URL", help="also time the writer into a new database on this PostgreSQL server "
+                    "(e.g. postgresql://postgres@127.0.0.1:5432/postgres): what a Ray backfill's driver does")
     ap.add_argument("--scale-only", action="store_true", help="skip the throughput and workers measurements")
     args = ap.parse_args()
     corpus = Path(args.corpus)
@@ -221,6 +262,8 @@ def main() -> None:
 
     if not args.scale_only:
         throughput(args, corpus, files, html)
+    if args.pg:
+        postgres_writer(args.pg, files)
 
     for n in args.scale:
         with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
