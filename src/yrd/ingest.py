@@ -219,21 +219,25 @@ def _worker_main(url: str, lookup: str | None, batch_size: int, max_bytes: int, 
     failures: list[Failure] = []
     writer = _Writer(url, batch_size, summary, failures.append, patient=False)
     while True:
-        target = tasks.get()
-        if target is None:
+        chunk = tasks.get()
+        if chunk is None:
             break
         before = summary.as_dict(), len(summary.failures)
-        _take(summary, process_target(target, max_bytes, stored), writer, failures.append)
-        results.put(("input", _delta(summary, before), failures[:]))
+        for target in chunk:
+            _take(summary, process_target(target, max_bytes, stored), writer, failures.append)
+        results.put(("input", _delta(summary, before), failures[:], len(chunk)))
         failures.clear()
     before = summary.as_dict(), len(summary.failures)
     writer.close()
-    results.put(("done", _delta(summary, before), failures[:]))
+    results.put(("done", _delta(summary, before), failures[:], 0))
 
 
 def _delta(summary: Summary, before: tuple[dict, int]) -> dict:
     now = summary.as_dict()
     return {k: now[k] - before[0][k] for k in ("documents read", "new", "unchanged", "duplicates", "new versions")}
+
+
+_CHUNK = 8  # inputs handed to a worker at a time: one message each way per eight files, not per file
 
 
 def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batch_size: int, max_bytes: int,
@@ -248,7 +252,7 @@ def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batc
 
     def collect(block: bool) -> bool:
         try:
-            kind, delta, failures = results.get(block=block, timeout=1 if block else None)
+            kind, delta, failures, inputs = results.get(block=block, timeout=1 if block else None)
         except queue.Empty:
             return False
         summary.documents += delta["documents read"]
@@ -260,11 +264,25 @@ def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batc
             summary.fail(f)
             if on_failure:
                 on_failure(f)
-        if kind == "input" and progress is not None:
-            progress(1)
+        if inputs and progress is not None:
+            progress(inputs)
         return kind == "done"
 
     done = 0
+
+    def send(chunk: list[str]) -> None:
+        nonlocal done
+        while True:
+            try:
+                tasks.put(chunk, timeout=0.1)
+                break
+            except queue.Full:
+                done += collect(block=False)
+                _check_alive(procs)
+        while collect(block=False):
+            done += 1
+
+    chunk: list[str] = []
     for target in iter_paths(paths):
         summary.inputs += 1
         if isinstance(target, InputError):
@@ -275,15 +293,12 @@ def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batc
             if progress is not None:
                 progress(1)
             continue
-        while True:
-            try:
-                tasks.put(target, timeout=0.1)
-                break
-            except queue.Full:
-                done += collect(block=False)
-                _check_alive(procs)
-        while collect(block=False):
-            done += 1
+        chunk.append(target)
+        if len(chunk) == _CHUNK:
+            send(chunk)
+            chunk = []
+    if chunk:
+        send(chunk)
     for _ in procs:
         tasks.put(None)
     while done < workers:

@@ -343,6 +343,7 @@ class _Writer:
         self.sqlite = conn.dialect.name == "sqlite"
         self.counts: Counter = Counter()  # counter deltas
         self.next_seq: dict[int, int] = {}
+        self.demoted = 0  # canonical documents this batch made copies of a better newcomer
 
     # -- lookups -------------------------------------------------------------------------------------
 
@@ -487,6 +488,8 @@ class _Writer:
             by_id[doc.id] = me
             result.new += 1
             result.new_ids.append(doc.id)
+        result.duplicates += self.demoted
+        self.demoted = 0
         self._insert(pending)
         self._flush_counts()
         return result
@@ -532,6 +535,7 @@ class _Writer:
     def _make_duplicate(self, old: _Stored, new: _Pending, sim: float, pending: list[_Pending]) -> None:
         """``old`` (canonical until now) and its copies become copies of the newcomer ``new``."""
         new_id = new.stored.id
+        self.demoted += 1  # one more copy, as if the newcomer had come first: the run's count of copies is order-free
         for p in pending:  # copies still in this batch
             if p.stored.duplicate_of == old.id:
                 p.stored.duplicate_of = new_id
