@@ -35,7 +35,7 @@ from .errors import InputError
 from .pipeline import Failure, Known, reason_kind, run
 from .read import ReadOptions
 from .read.inputs import iter_paths
-from .store.db import make_engine, migrate
+from .store.db import make_engine, migrate, trim_wal
 from .store.schema import documents, ingest_log
 from .store.write import BatchResult, Busy, Prepared, prepare, write_batch
 
@@ -165,6 +165,7 @@ class _Writer:
                     finally:
                         conn.info.pop("try_lock", None)
                 self.batch.clear()
+                trim_wal(self.engine)
                 return
             except Busy:
                 return
@@ -189,6 +190,7 @@ class _Writer:
                     if self.on_failure:
                         self.on_failure(failure)
         self.batch.clear()
+        trim_wal(self.engine)
 
     def close(self) -> None:
         self.flush()

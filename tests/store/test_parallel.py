@@ -70,3 +70,31 @@ def test_a_worker_that_finds_the_lock_taken_keeps_its_batch(store_url):
     assert writer.batch == [] and writer.summary.new == 3
     writer.close()
     holder.dispose()
+
+
+def test_the_write_ahead_log_is_emptied_once_it_passes_its_limit(tmp_path, monkeypatch):
+    """Writers that take turns never let SQLite start its log over: each batch that finds it past the limit
+    copies it into the database and truncates it."""
+    from pathlib import Path
+
+    from yrd import ingest as ingest_module
+    from yrd.ingest import Summary, _Writer, process_target
+    from yrd.store import db, migrate
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    wal = tmp_path / "kb.db-wal"
+    samples = Path(__file__).resolve().parents[2] / "samples" / "articles"
+    migrate(make_engine(url))
+    items = [i for p in sorted(samples.iterdir()) for i in process_target(str(p), 2**20)]
+    reader = make_engine(url).connect()  # an open connection keeps SQLite from deleting the log on close
+    writer = _Writer(url, batch_size=2, summary=Summary())
+    writer.add(items[0])
+    writer.flush()
+    assert wal.stat().st_size > 0  # under the limit: left to SQLite
+    monkeypatch.setattr(ingest_module, "trim_wal", lambda engine: db.trim_wal(engine, 0))
+    writer.add(items[1])
+    writer.flush()
+    assert wal.stat().st_size == 0
+    writer.close()
+    reader.close()
+    assert _state(url)[1]  # both documents stored, with their facts

@@ -111,3 +111,31 @@ def migrate(engine: Engine) -> None:
     finally:
         if own is not None:
             own.dispose()
+
+
+WAL_LIMIT = 64 * 2**20  # bytes of write-ahead log past which a writer copies it into the database and empties it
+
+
+def trim_wal(engine: Engine, limit: int = WAL_LIMIT) -> None:
+    """SQLite: once the write-ahead log has grown past ``limit`` bytes, copy it into the database and truncate it.
+
+    SQLite's automatic checkpoints copy the log but start it over only when no writer is between transactions
+    at that moment; writers that take turns (``ingest --workers N``) never leave such a moment, so the log grew
+    without end (8 GB after a million documents) and every read had to search it. This waits for the write lock
+    (the other writers go on extracting meanwhile); a reader in the middle of a read makes it copy what it can
+    and return."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    try:
+        if os.path.getsize(engine.url.database + "-wal") < limit:
+            return
+    except OSError:
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except Exception:  # noqa: BLE001 - busy past the timeout: the next batch tries again
+        pass
+    finally:
+        raw.close()
+
