@@ -121,9 +121,9 @@ def trim_wal(engine: Engine, limit: int = WAL_LIMIT) -> None:
 
     SQLite's automatic checkpoints copy the log but start it over only when no writer is between transactions
     at that moment; writers that take turns (``ingest --workers N``) never leave such a moment, so the log grew
-    without end (8 GB after a million documents) and every read had to search it. This waits for the write lock
-    (the other writers go on extracting meanwhile); a reader in the middle of a read makes it copy what it can
-    and return."""
+    without end (8 GB after a million documents) and every read had to search it. This waits two seconds at most
+    for the write lock and for readers (the other writers go on extracting meanwhile); if they are still busy,
+    the next batch tries again."""
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         return
     try:
@@ -132,10 +132,13 @@ def trim_wal(engine: Engine, limit: int = WAL_LIMIT) -> None:
     except OSError:
         return
     raw = engine.raw_connection()
+    conn = raw.driver_connection
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    except Exception:  # noqa: BLE001 - busy past the timeout: the next batch tries again
+        conn.execute("PRAGMA busy_timeout=2000")  # waits for a batch, not for a busy reader: the next batch tries again
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except Exception:  # noqa: BLE001 - still busy: the next batch tries again
         pass
     finally:
+        conn.execute("PRAGMA busy_timeout=60000")
         raw.close()
 
