@@ -45,7 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/corpus.db --ingest ../shared/corpus --rounds 20
 
 ## make bench-scale: peak memory at 10x, 100x and 1000x the corpus, then search and API latency on the
-## 100x and 1000x stores (158,000 and 1,580,000 documents); hours, and about 60 GB in BENCH_DIR
+## 100x and 1000x stores (158,000 and 1,580,000 documents); about two hours and 55 GB in BENCH_DIR
 bench-scale: $(STAMP)
 	mkdir -p $(BENCH_DIR)
 	$(BIN)/python bench/bench_ingest.py --scale-only --scale 10 100 1000 --workers 2 --workdir $(BENCH_DIR) --keep $(BENCH_DIR)
