@@ -28,6 +28,8 @@ from yrd.clean import clean
 from yrd.errors import InputError, Rejected
 from yrd.extract.pipeline import extract_all
 from yrd.ingest import _warm_up, ingest
+from yrd.model import Document
+from yrd.pipeline import run
 from yrd.read import read_input
 from yrd.store import make_engine, migrate
 from yrd.store.write import prepare, write_batch
@@ -183,17 +185,7 @@ def postgres_writer(server_url: str, files: list[Path]) -> None:
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        items = []
-        for path in files:
-            for raw in read_input(str(path)):
-                if isinstance(raw, InputError):
-                    continue
-                try:
-                    doc = clean(raw)
-                except Rejected:
-                    continue
-                extract_all(doc)
-                items.append(prepare(doc))
+        items = [prepare(doc) for doc in run([str(p) for p in files]) if isinstance(doc, Document)]
         engine = make_engine(url)
         migrate(engine)
         w0 = time.perf_counter()

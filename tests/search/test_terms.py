@@ -1,7 +1,6 @@
 """The search terms a document is indexed under: the numpy path gives exactly the terms the query side uses."""
 import pytest
 
-from yrd.read import read_input
 from yrd.search.terms import document_terms, terms_string, tokens
 
 CASES = [
@@ -22,19 +21,12 @@ def test_two_character_queries_are_one_term_longer_ones_their_bigrams():
 
 
 def test_on_every_corpus_text(corpus):
-    from yrd.clean import clean
-    from yrd.errors import InputError, Rejected
+    from yrd.model import Document
+    from yrd.pipeline import run
 
-    checked = 0
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv")):
-        for raw in read_input(str(path)):
-            if isinstance(raw, InputError):
-                continue
-            try:
-                doc = clean(raw)
-            except Rejected:
-                continue
-            for text in (doc.title or "", doc.text):
-                assert terms_string(text) == " ".join(tokens(text)), (path.name, text[:40])
-            checked += 1
-    assert checked > 1000
+    paths = [str(p) for p in sorted(corpus.rglob("*")) if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv")]
+    docs = [d for d in run(paths, steps=[]) if isinstance(d, Document)]
+    for doc in docs:
+        for text in (doc.title or "", doc.text):
+            assert terms_string(text) == " ".join(tokens(text)), (doc.source.path, text[:40])
+    assert len(docs) > 1000
