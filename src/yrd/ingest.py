@@ -90,9 +90,9 @@ class StoredIds:
         if self._conn is None or self._pid != os.getpid():  # not a connection inherited across a fork
             self._conn = make_engine(self.url).connect()
             self._pid = os.getpid()
+            self._sql = f"SELECT 1 FROM documents WHERE id = {'?' if self._conn.dialect.name == 'sqlite' else '%s'}"
         try:
-            mark = "?" if self._conn.dialect.name == "sqlite" else "%s"
-            return self._conn.exec_driver_sql(f"SELECT 1 FROM documents WHERE id = {mark}", (doc_id,)).first() is not None
+            return self._conn.exec_driver_sql(self._sql, (doc_id,)).first() is not None
         finally:
             self._conn.rollback()  # hold no snapshot between lookups
 
@@ -118,10 +118,9 @@ def count_inputs(paths: Iterable[str]) -> int:
 
 def _warm_up() -> None:
     """Load the gazetteer and lexicons once, before workers fork, so they share them."""
+    from .clean.script import detect_script
     from .extract.pipeline import extract_all
     from .model import Document, Source
-
-    from .clean.script import detect_script
 
     extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
     detect_script("上海市。")

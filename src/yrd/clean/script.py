@@ -22,7 +22,6 @@ _TONE_LETTERS = {ch: base for base, group in (
 ) for ch in group}
 _PINYIN_PAREN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([a-z" + _TONED + r"]{1,7})[)）]")
 _SYLLABLE_RE = re.compile(_SYLLABLE + r"[1-5]?")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _is_pinyin(word: str) -> bool:

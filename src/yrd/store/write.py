@@ -341,6 +341,7 @@ class _Writer:
     def __init__(self, conn: Connection):
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
+        self.mark = "?" if self.sqlite else "%s"  # the driver's parameter marker, for SQL sent through it
         self.counts: Counter = Counter()  # counter deltas
         self.next_seq: dict[int, int] = {}
         self.demoted = 0  # canonical documents this batch made copies of a better newcomer
@@ -350,8 +351,7 @@ class _Writer:
     def _select_in(self, sql: str, values: list, width: int = 1) -> list:
         """The rows of ``sql`` for all ``values``, through the driver (no statement is compiled per batch): its
         ``{IN}`` is filled with a list of markers, or of ``width``-tuples for row values, a chunk at a time."""
-        mark = "?" if self.sqlite else "%s"
-        one = mark if width == 1 else "(" + ", ".join([mark] * width) + ")"
+        one = self.mark if width == 1 else "(" + ", ".join([self.mark] * width) + ")"
         out = []
         for chunk in _chunks(values, _MAX_PARAMS // width):
             params = tuple(chunk) if width == 1 else tuple(x for row in chunk for x in row)
@@ -362,9 +362,8 @@ class _Writer:
     def _load_days(self, days: set[int]) -> None:
         """The next free ``num`` of each publication day, in one statement (an index range per day)."""
         days = sorted(d for d in days if d not in self.next_seq)
-        mark = "?" if self.sqlite else "%s"
         for chunk in _chunks(days, 200):
-            one = f"SELECT {mark}, (SELECT max(num) FROM documents WHERE num >= {mark} AND num < {mark})"
+            one = f"SELECT {self.mark}, (SELECT max(num) FROM documents WHERE num >= {self.mark} AND num < {self.mark})"
             sql = " UNION ALL ".join([one] * len(chunk))
             params = tuple(x for d in chunk for x in (d, d << SEQ_BITS, (d + 1) << SEQ_BITS))
             for day, top in self.conn.exec_driver_sql(sql, params):
@@ -557,9 +556,8 @@ class _Writer:
         """One INSERT of many rows through the driver itself (the rows are tuples in ``columns`` order)."""
         if not rows:
             return
-        mark = "?" if self.sqlite else "%s"
         cols = ", ".join(f'"{c}"' for c in columns)
-        self.conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({values or ', '.join([mark] * len(columns))})",
+        self.conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({values or ', '.join([self.mark] * len(columns))})",
                                   rows)
 
     def _new_ids(self, table: str, n: int) -> list[int]:
@@ -686,12 +684,11 @@ class _Writer:
                     if subkinds.get(eid) != title:
                         titles[eid] = subkinds[eid] = title
             out.append(ids)
-        mark = "?" if self.sqlite else "%s"
         if changed_aliases:
-            conn.exec_driver_sql(f"UPDATE entities SET aliases = {mark} WHERE id = {mark}",
+            conn.exec_driver_sql(f"UPDATE entities SET aliases = {self.mark} WHERE id = {self.mark}",
                                  [(json.dumps(a, ensure_ascii=False), e) for e, a in changed_aliases.items()])
         if titles:
-            conn.exec_driver_sql(f"UPDATE entities SET subkind = {mark} WHERE id = {mark}",
+            conn.exec_driver_sql(f"UPDATE entities SET subkind = {self.mark} WHERE id = {self.mark}",
                                  [(t, e) for e, t in titles.items()])
         return out
 
@@ -723,9 +720,8 @@ class _Writer:
                 ent_docs[eid] += 1
                 ent_mentions[eid] += n
         if ent_docs:
-            mark = "?" if self.sqlite else "%s"
             conn.exec_driver_sql(
-                f"UPDATE entities SET documents = documents + {mark}, mentions = mentions + {mark} WHERE id = {mark}",
+                "UPDATE entities SET documents = documents + {0}, mentions = mentions + {0} WHERE id = {0}".format(self.mark),
                 [(d, ent_mentions[e], e) for e, d in ent_docs.items()])
         # the network: the parties of each relation, in their stated order
         facts_by_id = dict(zip(fact_ids, fact_rows))
