@@ -81,7 +81,16 @@ def _fit(value, column):
     return value[:length] if isinstance(value, str) and length else value
 
 
-_FACT_LENGTHS = tuple((k, facts.c[k].type.length) for k in ("label", "code", "event_type", "date", "day", "unit"))
+# a fact row as ``prepare`` makes it: the columns of ``facts`` but its id, document and entity, in this order
+FACT_ROW = ("kind", "start", "end", "text", "label", "code", "event_type", "date", "day", "value", "unit", "data")
+KIND, START, END, TEXT, LABEL, CODE, EVENT_TYPE, DATE, DAY, VALUE, UNIT, DATA = range(len(FACT_ROW))
+_LABEL, _CODE, _TYPE, _DATE, _DAY, _UNIT = (facts.c[k].type.length for k in ("label", "code", "event_type", "date",
+                                                                             "day", "unit"))
+
+
+def _cut(value: str | None, length: int) -> str | None:
+    """A string cut to its column's length (None stays None)."""
+    return value[:length] if value else value
 
 
 def pub_date(published_at: str | None) -> date | None:
@@ -136,8 +145,9 @@ class Prepared:
     """A document ready to store, computed where it was extracted; the writer only decides and inserts.
 
     ``doc`` keeps its text and metadata (its raw bytes and fact lists travel compressed in ``raw_z`` and
-    ``sheet_z``); ``fact_rows`` are the rows of ``facts`` without ids, ``fact_entities`` the entity of each
-    row (an index into ``entity_refs`` or None) and ``link_specs`` (row index, entity index, role) the links.
+    ``sheet_z``); ``fact_rows`` are the rows of ``facts`` as tuples in :data:`FACT_ROW` order (no id, document
+    or entity), ``fact_entities`` the entity of each row (an index into ``entity_refs`` or None) and
+    ``link_specs`` (row index, entity index, role) the links.
     """
 
     doc: Document
@@ -149,7 +159,7 @@ class Prepared:
     key: str
     junk: bool
     entity_refs: list[EntityRef]
-    fact_rows: list[dict]
+    fact_rows: list[tuple]
     fact_entities: list[int | None]
     link_specs: list[tuple[int, int, str]]
 
@@ -176,55 +186,63 @@ def prepare(doc: Document) -> Prepared:
 
     published = pub_date(doc.published_at)
     pub_day = published.isoformat() if published else None
-    rows: list[dict] = []
+    rows: list[tuple] = []  # FactRow tuples
     row_entity: list[int | None] = []
     by_name: dict[str, int] = {}
     project_mentions: list[tuple[int, int]] = []  # (start, entity index)
-
-    def add(entity: int | None, **row) -> int:
-        row.setdefault("day", pub_day)
-        rows.append(row)
-        row_entity.append(entity)
-        return len(rows) - 1
+    row, entity_of = rows.append, row_entity.append
 
     for p in doc.places:
         code = p["adcode"] or p.get("code")
         e = ref(EntityRef("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
                           p.get("parent_adcode"), p.get("lat"), p.get("lon")))
         by_name[p["name"]] = e
+        label, code = p["name"][:_LABEL], _cut(code, _CODE)
         for m in p["mentions"]:  # (a mention's details are its entity's: its row keeps no JSON of its own)
             by_name.setdefault(m["text"], e)
-            add(e, kind="place", start=m["start"], end=m["end"], text=m["text"], label=p["name"], code=code, data="")
+            row(("place", m["start"], m["end"], m["text"], label, code, None, None, pub_day, None, None, ""))
+            entity_of(e)
     for o in doc.organizations:
         kind = "project" if o.get("kind") == "project" else "organization"
         e = ref(EntityRef(kind, org_key(o["name"]), o["name"], o.get("kind")))
         by_name[o["name"]] = e
+        label = o["name"][:_LABEL]
         for m in o["mentions"]:
-            add(e, kind="organization", start=m["start"], end=m["end"], text=m["text"], label=o["name"], data="")
+            row(("organization", m["start"], m["end"], m["text"], label, None, None, None, pub_day, None, None, ""))
+            entity_of(e)
             if kind == "project":
                 project_mentions.append((m["start"], e))
     for person in doc.people:
         e = ref(EntityRef("person", person["name"], person["name"], person.get("title")))
         by_name[person["name"]] = e
         data = dumps({"name": person["name"], "title": person.get("title"), "date": doc.published_at})
+        label = person["name"][:_LABEL]
         for m in person["mentions"]:
-            add(e, kind="person", start=m["start"], end=m["end"], text=m["text"], label=person["name"], data=data)
+            row(("person", m["start"], m["end"], m["text"], label, None, None, None, pub_day, None, None, data))
+            entity_of(e)
     amount_rows = []
     for a in doc.amounts:
-        i = add(None, kind="amount", start=a["start"], end=a["end"], text=a["text"], label=a["unit"],
-                value=float(a["value"]), unit=a["unit"], data=dumps(a))
-        amount_rows.append((i, a))
+        unit = _cut(a["unit"], _UNIT)
+        amount_rows.append((len(rows), a))
+        row(("amount", a["start"], a["end"], a["text"], _cut(a["unit"], _LABEL), None, None, None, pub_day,
+             float(a["value"]), unit, dumps(a)))
+        entity_of(None)
     links: set[tuple[int, int, str]] = set()
     for t in doc.targets:
-        i = add(None, kind="target", start=t["start"], end=t["end"], text=t["text"], label=t["metric"][:300],
-                date=str(t["deadline"]) if t["deadline"] else None, value=float(t["value"]) if t["value"] is not None else None,
-                unit=t["unit"], data=dumps(t))
+        i = len(rows)
+        row(("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None,
+             _cut(str(t["deadline"]), _DATE) if t["deadline"] else None, pub_day,
+             float(t["value"]) if t["value"] is not None else None, _cut(t["unit"], _UNIT), dumps(t)))
+        entity_of(None)
         if t.get("subject") in by_name:
             links.add((i, by_name[t["subject"]], "subject"))
     event_rows = []
     for e in doc.events:
-        i = add(None, kind="event", start=e["start"], end=e["end"], text=e["text"], label=e["type"], event_type=e["type"],
-                date=e["date"], day=e["date"] or pub_day, data=dumps(e))
+        i = len(rows)
+        event_type = _cut(e["type"], _TYPE)
+        row(("event", e["start"], e["end"], e["text"], _cut(e["type"], _LABEL), None, event_type, _cut(e["date"], _DATE),
+             _cut(e["date"], _DAY) or pub_day, None, None, dumps(e)))
+        entity_of(None)
         event_rows.append(i)
         for name in e.get("participants", []):
             if name in by_name:
@@ -232,15 +250,17 @@ def prepare(doc: Document) -> Prepared:
         if e.get("place") in by_name:
             links.add((i, by_name[e["place"]], "place"))
     for r in doc.relations:
-        i = add(None, kind="relation", start=r["start"], end=r["end"], text=r["text"], label=r["type"],
-                event_type=r["type"], data=dumps(r))
+        i = len(rows)
+        row(("relation", r["start"], r["end"], r["text"], _cut(r["type"], _LABEL), None, _cut(r["type"], _TYPE), None,
+             pub_day, None, None, dumps(r)))
+        entity_of(None)
         for name in r.get("parties", []):
             if name in by_name:
                 links.add((i, by_name[name], "party"))
     if project_mentions and (event_rows or amount_rows):
         spans = sentences(doc.text)
         for i in event_rows:
-            s_start, s_end = _sentence(spans, rows[i]["start"])
+            s_start, s_end = _sentence(spans, rows[i][START])
             for p_start, e in project_mentions:
                 if s_start <= p_start < s_end:
                     links.add((i, e, "stage"))
@@ -251,12 +271,6 @@ def prepare(doc: Document) -> Prepared:
             for p_start, e in project_mentions:
                 if s_start <= p_start < s_end and _INVEST.search(doc.text[s_start:a["end"]]):
                     links.add((i, e, "investment"))
-    for row in rows:
-        for k, n in _FACT_LENGTHS:
-            v = row.get(k)
-            row[k] = v[:n] if v and len(v) > n else v
-        row.setdefault("value", None)
-        row.setdefault("entity_id", None)
     dropped = (doc.meta or {}).get("dropped") or {}
     raw_z = compress(doc.raw) if doc.raw else None
     slim = Document(doc.id, doc.source, doc.title, doc.published_at, doc.script, doc.text, doc.original_text,
@@ -327,8 +341,6 @@ _DOC_COLUMNS = ("id", "num", "key", "version", "is_current", "canonical", "sourc
                 "ingested_at")
 _ENTITY_COLUMNS = ("id", "kind", "key", "name", "subkind", "code", "parent", "lat", "lon", "aliases", "documents",
                    "mentions")
-_FACT_COLUMNS = ("doc_num", "kind", "start", "end", "text", "label", "code", "event_type", "date", "day", "value", "unit",
-                 "entity_id", "data")
 
 
 def _chunks(values: list, n: int = _MAX_PARAMS):
@@ -578,9 +590,9 @@ class _Writer:
             published = pub_date(doc.published_at)
             kinds = events = 0
             for row in item.fact_rows:
-                kinds |= KIND_BITS.get(row["kind"], 0)
-                if row["kind"] == "event":
-                    events |= EVENT_BITS.get(row["event_type"], 0)
+                kinds |= KIND_BITS.get(row[KIND], 0)
+                if row[KIND] == "event":
+                    events |= EVENT_BITS.get(row[EVENT_TYPE], 0)
             doc_rows.append((
                 doc.id, p.num, item.key, p.version, s.is_current, canonical, doc.source.path, doc.source.url,
                 doc.source.format, _fit(doc.source.publisher or None, documents.c.publisher),
@@ -615,11 +627,9 @@ class _Writer:
             num = p.num
             for row, e in zip(p.item.fact_rows, p.item.fact_entities):
                 fact_rows.append((row, num))
-                kinds[row["kind"]] += 1
-                fact_tuples.append((next(fids), num, row["kind"], row["start"], row["end"], row["text"], row["label"],
-                                    row["code"], row["event_type"], row["date"], row["day"], row["value"], row["unit"],
-                                    ids[e] if e is not None else None, row["data"]))
-        self._bulk("facts", ("id", *_FACT_COLUMNS), fact_tuples)
+                kinds[row[KIND]] += 1
+                fact_tuples.append((next(fids), num, *row, ids[e] if e is not None else None))
+        self._bulk("facts", ("id", "doc_num", *FACT_ROW, "entity_id"), fact_tuples)
         for kind, n in kinds.items():
             self.counts["facts:" + kind] += n
         link_rows = []
@@ -628,15 +638,14 @@ class _Writer:
             rows = p.item.fact_rows
             for i, e, role in p.item.link_specs:
                 link_rows.append({"fact_id": fact_ids[start + i], "entity_id": ids[e], "role": role, "doc_num": p.num,
-                                  "day": rows[i].get("day")})
+                                  "day": rows[i][DAY]})
             start += len(rows)
         self._bulk("links", ("fact_id", "entity_id", "role", "doc_num", "day"),
                    [(r["fact_id"], r["entity_id"], r["role"], r["doc_num"], r["day"]) for r in link_rows])
         de_rows, dp_rows = [], []  # every document by entity and by place (queries keep the canonical ones)
         for p, ids in zip(pending, entity_ids):
             de_rows.extend((eid, p.num) for eid in dict.fromkeys(ids))
-            codes = {c for row in p.item.fact_rows if row["kind"] == "place" and row.get("code")
-                     for c in place_codes(row["code"])}
+            codes = {c for row in p.item.fact_rows if row[KIND] == "place" and row[CODE] for c in place_codes(row[CODE])}
             dp_rows.extend((c, p.num) for c in sorted(codes))
         self._bulk("doc_entities", ("entity_id", "doc_num"), de_rows)
         self._bulk("doc_places", ("code", "doc_num"), dp_rows)
@@ -706,13 +715,13 @@ class _Writer:
                 continue
             codes = set()
             for row in p.item.fact_rows:
-                if row["kind"] == "event":
+                if row[KIND] == "event":
                     self.counts["events"] += 1
-                    self.counts["events:" + row["event_type"]] += 1
-                elif row["kind"] == "target":
+                    self.counts["events:" + row[EVENT_TYPE]] += 1
+                elif row[KIND] == "target":
                     self.counts["targets"] += 1
-                elif row["kind"] == "place" and row.get("code"):
-                    codes.update(place_codes(row["code"]))
+                elif row[KIND] == "place" and row[CODE]:
+                    codes.update(place_codes(row[CODE]))
             for code in codes:  # canonical documents per place, its districts included (what a place filter lists)
                 self.counts["place:" + code] += 1
             mentions = Counter(ids[e] for e in p.item.fact_entities if e is not None)
@@ -732,14 +741,14 @@ class _Writer:
         pairs: dict[tuple[int, int, str], dict] = {}
         for fid, eids in parties.items():
             row, doc_num = facts_by_id[fid]
-            data = json.loads(row["data"])
+            data = json.loads(row[DATA])
             order = {name: i for i, name in enumerate(data.get("parties", []))}
             names = {}
             p = canonical[doc_num]
             for ref, eid in zip(p.item.entity_refs, entity_ids[index_of[p.num]]):
                 names.setdefault(eid, ref.name)
             ids = sorted(dict.fromkeys(eids), key=lambda e: order.get(names.get(e), 99))
-            kind = row["event_type"]
+            kind = row[EVENT_TYPE]
             combos = [(ids[0], x) for x in ids[1:]] if kind in ("membership", "connects") else \
                 [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
             for a, b in combos:
