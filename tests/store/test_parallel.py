@@ -98,3 +98,20 @@ def test_the_write_ahead_log_is_emptied_once_it_passes_its_limit(tmp_path, monke
     writer.close()
     reader.close()
     assert _state(url)[1]  # both documents stored, with their facts
+
+
+def test_a_run_tunes_the_cycle_collector_and_puts_it_back(tmp_path):
+    """During a run the long-lived tables are frozen out of the collector and the young generation is collected
+    less often (BENCHMARKS.md: 4 % of an ingest's time); afterwards the process's collector is as it was."""
+    import gc
+    from pathlib import Path
+
+    from yrd import ingest as ingest_module
+
+    samples = Path(__file__).resolve().parents[2] / "samples" / "articles"
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+    ingest([str(samples)], f"sqlite:///{tmp_path / 'kb.db'}",
+           progress=lambda n: seen.append((gc.get_threshold()[0], gc.get_freeze_count())))
+    assert seen and all(young == ingest_module._YOUNG and frozen > 100_000 for young, frozen in seen)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
