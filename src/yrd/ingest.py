@@ -144,7 +144,6 @@ def _collector_for_a_run():
     them)."""
     _warm_up()
     old = gc.get_threshold()
-    gc.collect()
     gc.freeze()
     gc.set_threshold(_YOUNG, *old[1:])
     try:

@@ -75,10 +75,15 @@ def org_key(name: str) -> str:
     return key
 
 
-def _fit(value, column):
+def _fit(value, length: int):
     """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
-    length = getattr(column.type, "length", None)
-    return value[:length] if isinstance(value, str) and length else value
+    return value[:length] if isinstance(value, str) else value
+
+
+# the lengths of the string columns the writer fills from article text (read once: a column's attributes are slow)
+_PUBLISHER, _AUTHOR, _ENCODING = (documents.c[k].type.length for k in ("publisher", "author", "encoding"))
+_E_KEY, _E_NAME, _E_SUBKIND, _E_CODE, _E_PARENT = (entities.c[k].type.length for k in ("key", "name", "subkind", "code",
+                                                                                     "parent"))
 
 
 # a fact row as ``prepare`` makes it: the columns of ``facts`` but its id, document and entity, in this order
@@ -555,7 +560,7 @@ class _Writer:
             return
         conn = self.conn
         conn.execute(update(documents).where(documents.c.duplicate_of == old.id).values(duplicate_of=new_id))
-        row = conn.execute(select(documents.c.canonical, documents.c.publisher).where(documents.c.num == old.num)).first()
+        row = conn.execute(select(documents.c.canonical, _PUBLISHER).where(documents.c.num == old.num)).first()
         conn.execute(update(documents).where(documents.c.num == old.num).values(duplicate_of=new_id, similarity=sim))
         old.duplicate_of = new_id
         if row is not None and row.canonical:
@@ -595,11 +600,11 @@ class _Writer:
                     events |= EVENT_BITS.get(row[EVENT_TYPE], 0)
             doc_rows.append((
                 doc.id, p.num, item.key, p.version, s.is_current, canonical, doc.source.path, doc.source.url,
-                doc.source.format, _fit(doc.source.publisher or None, documents.c.publisher),
-                _fit(doc.source.author or None, documents.c.author), doc.title, doc.published_at,
+                doc.source.format, _fit(doc.source.publisher or None, _PUBLISHER),
+                _fit(doc.source.author or None, _AUTHOR), doc.title, doc.published_at,
                 (published.isoformat() if self.sqlite else published) if published else None, doc.script, item.junk,
                 doc.text, doc.original_text if doc.original_text and doc.original_text != doc.text else None,
-                item.raw_z, _fit(doc.encoding, documents.c.encoding), s.duplicate_of, p.similarity, item.sheet_z, kinds,
+                item.raw_z, _fit(doc.encoding, _ENCODING), s.duplicate_of, p.similarity, item.sheet_z, kinds,
                 events, stamp))
             sig_rows.append((p.num, item.signature))
             band_rows.extend(zip(dict.fromkeys(item.buckets), repeat(p.num)))
@@ -607,7 +612,7 @@ class _Writer:
             if canonical:
                 self.counts["documents"] += 1
                 if doc.source.publisher:
-                    self.counts["publisher:" + _fit(doc.source.publisher, documents.c.publisher)] += 1
+                    self.counts["publisher:" + _fit(doc.source.publisher, _PUBLISHER)] += 1
             else:
                 self.counts["duplicates" if s.is_current else "old_versions"] += 1
         self._bulk("documents", _DOC_COLUMNS, doc_rows)
@@ -657,7 +662,7 @@ class _Writer:
         wanted: dict[tuple[str, str], EntityRef] = {}
         for p in pending:
             for r in p.item.entity_refs:
-                k = (r.kind, _fit(r.key, entities.c.key))
+                k = (r.kind, _fit(r.key, _E_KEY))
                 wanted.setdefault(k, r)
         known: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
         keys = list({k for _, k in wanted})
@@ -668,8 +673,8 @@ class _Writer:
                 subkinds[r.id] = r.subkind
         new = [(k, r) for k, r in wanted.items() if k not in known]
         if new:
-            rows = [(eid, r.kind, k[1], _fit(r.name, entities.c.name), _fit(r.subkind, entities.c.subkind),
-                     _fit(r.code, entities.c.code), _fit(r.parent, entities.c.parent), r.lat, r.lon, "[]", 0, 0)
+            rows = [(eid, r.kind, k[1], _fit(r.name, _E_NAME), _fit(r.subkind, _E_SUBKIND),
+                     _fit(r.code, _E_CODE), _fit(r.parent, _E_PARENT), r.lat, r.lon, "[]", 0, 0)
                     for eid, (k, r) in zip(self._new_ids("entities", len(new)), new)]
             self._bulk("entities", _ENTITY_COLUMNS, rows)
             for (k, r), row in zip(new, rows):
@@ -682,14 +687,14 @@ class _Writer:
         for p in pending:
             ids = []
             for r in p.item.entity_refs:
-                eid, name, aliases = known[(r.kind, _fit(r.key, entities.c.key))]
+                eid, name, aliases = known[(r.kind, _fit(r.key, _E_KEY))]
                 ids.append(eid)
-                alias = _fit(r.name, entities.c.name)
+                alias = _fit(r.name, _E_NAME)
                 if alias != name and alias not in aliases:
                     aliases.append(alias)
                     changed_aliases[eid] = aliases
                 if r.kind == "person" and r.subkind:  # a person's latest title
-                    title = _fit(r.subkind, entities.c.subkind)
+                    title = _fit(r.subkind, _E_SUBKIND)
                     if subkinds.get(eid) != title:
                         titles[eid] = subkinds[eid] = title
             out.append(ids)
