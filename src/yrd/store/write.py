@@ -560,7 +560,7 @@ class _Writer:
             return
         conn = self.conn
         conn.execute(update(documents).where(documents.c.duplicate_of == old.id).values(duplicate_of=new_id))
-        row = conn.execute(select(documents.c.canonical, _PUBLISHER).where(documents.c.num == old.num)).first()
+        row = conn.execute(select(documents.c.canonical, documents.c.publisher).where(documents.c.num == old.num)).first()
         conn.execute(update(documents).where(documents.c.num == old.num).values(duplicate_of=new_id, similarity=sim))
         old.duplicate_of = new_id
         if row is not None and row.canonical:
