@@ -271,6 +271,18 @@ def paragraphs(el, marked: bool = True) -> list[str]:
     return [part for part in text.split(_BREAK) if part.strip()]
 
 
+def text_lines(el, marked: bool = True) -> str:
+    """The element's text with a line break at every block boundary: the lines of ``paragraphs(el)``, and the
+    blank ones between blocks, which are left in (no reader of the lines minds them) instead of being cut out
+    and joined again."""
+    if marked:
+        try:
+            return str(_MARK_BLOCKS(el)).replace(_BREAK, "\n")
+        except etree.XSLTApplyError:  # nested deeper than libxslt recurses
+            pass
+    return "\n".join(_paragraphs_walk(el))
+
+
 def _paragraphs_walk(el) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
@@ -334,28 +346,45 @@ def article_html(markup: str, whole: bool = False) -> tuple[list[str], dict[str,
     parent = block.getparent()
     if parent is not None:
         parent.remove(block)
-    return paras, meta, lambda: "\n".join(paragraphs(body, marked))
+    return paras, meta, lambda: text_lines(body, marked)
 
 
 def _nothing() -> None:
     return None
 
 
+_STAMP_SOURCE = re.compile(r"(?:来源|來源)[^\S\n]*[:：][^\S\n]*([^\s\u3000|｜]{2,30})")  # within one line
+_STAMP_DATE_CUE = re.compile(r"时间|時間|日期|发布|發布|\d{4}[-年/]")
+_STAMP_LINE = 120  # a stamp is a short line: longer ones are article text that happens to say 来源 or 时间
+
+
+def _line_at(text: str, i: int) -> tuple[int, str]:
+    """(start, stripped text) of the line of ``text`` that holds offset ``i``."""
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return start, text[start:end if end >= 0 else len(text)].strip()
+
+
 def stamp_from_text(text: str | None) -> tuple[str | None, str | None]:
-    """(published_at, publisher) from labelled lines such as ``发布时间：… 来源：…`` in page text."""
+    """(published_at, publisher) from labelled lines such as ``发布时间：… 来源：…`` in page text: the publisher
+    of the first short line that names a 来源, the first date of the first short line with a date cue. The
+    text is searched whole (a page's outside text runs to hundreds of lines) and only the lines around a cue
+    are looked at."""
     if not text:
         return None, None
-    date = publisher = None
-    for line in text.split("\n"):
-        line = line.strip()
-        if len(line) > 120:
-            continue
-        if not publisher:
-            m = re.search(r"(?:来源|來源)[\s\u3000]*[:：][\s\u3000]*([^\s\u3000|｜]{2,30})", line)
-            if m:
-                publisher = m.group(1)
-        if not date and re.search(r"(?:时间|時間|日期|发布|發布|\d{4}[-年/])", line):
-            date = find_date_in_text(line)
-        if date and publisher:
+    publisher = date = None
+    for m in _STAMP_SOURCE.finditer(text):
+        if len(_line_at(text, m.start())[1]) <= _STAMP_LINE:
+            publisher = m.group(1)
             break
+    checked = -1
+    for m in _STAMP_DATE_CUE.finditer(text):
+        start, line = _line_at(text, m.start())
+        if start == checked:
+            continue  # another cue of a line already looked at
+        checked = start
+        if len(line) <= _STAMP_LINE:
+            date = find_date_in_text(line)
+            if date:
+                break
     return date, publisher
