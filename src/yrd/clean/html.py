@@ -60,6 +60,7 @@ _LABEL_PREFIX = re.compile(r"^(?:\[(?:视频|視頻|图文|圖文|组图|組圖|
 # the few lxml.html methods used are the functions below.
 _parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
 _string = etree.XPath("string()")
+_WITH_CLASS_OR_ID = etree.XPath(".//*[@class or @id]")  # descendants, in document order
 _SELECTORS = []
 for _sel in _CONTENT_SELECTORS:
     try:
@@ -186,9 +187,9 @@ def page_metadata(root) -> dict[str, object]:
 
 
 def _drop(root) -> None:
-    for el in list(root.iter(*_DROP_TAGS)):
-        if el.getparent() is not None:
-            drop_tree(el)
+    """Remove scripts, styles, forms, media … below ``root``, keeping the text that follows each (in C: what
+    :func:`drop_tree` on each would do)."""
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
 
 
 def _is_chrome(el) -> bool:
@@ -335,8 +336,8 @@ def article_html(markup: str, whole: bool = False) -> tuple[list[str], dict[str,
     block = body if whole else find_content_block(body)
     if block is None:
         return [], meta, _nothing
-    for el in list(block.iter()):
-        if el is not block and isinstance(el.tag, str) and _is_chrome(el) and el.getparent() is not None:
+    for el in _WITH_CLASS_OR_ID(block):  # (only they can be chrome: _is_chrome reads class and id)
+        if _is_chrome(el) and el.getparent() is not None:
             drop_tree(el)
     marked = _BREAK not in markup
     paras = paragraphs(block, marked)
