@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 FORMATS = ("markdown", "html", "text", "jsonl", "feed")
@@ -54,7 +55,7 @@ class RawDocument:
     meta: dict[str, Any] = field(default_factory=dict)
     part: int | None = None  # index inside a multi-article container (jsonl line, feed item)
 
-    @property
+    @cached_property  # (asked by the store lookup and by the cleaner: hashed once)
     def id(self) -> str:
         """Stable id: the same bytes in (and the same position in a container) give the same id."""
         h = hashlib.sha256(self.raw)

@@ -152,7 +152,8 @@ class Prepared:
     ``doc`` keeps its text and metadata (its raw bytes and fact lists travel compressed in ``raw_z`` and
     ``sheet_z``); ``fact_rows`` are the rows of ``facts`` as tuples in :data:`FACT_ROW` order (no id, document
     or entity), ``fact_entities`` the entity of each row (an index into ``entity_refs`` or None) and
-    ``link_specs`` (row index, entity index, role) the links.
+    ``link_specs`` (row index, entity index, role) the links; ``codes`` the codes of its places with their
+    cities' and provinces' (:func:`place_codes`), ``kinds`` and ``event_types`` its bit masks.
     """
 
     doc: Document
@@ -167,6 +168,9 @@ class Prepared:
     fact_rows: list[tuple]
     fact_entities: list[int | None]
     link_specs: list[tuple[int, int, str]]
+    codes: list[str] = field(default_factory=list)
+    kinds: int = 0
+    event_types: int = 0
 
 
 def sheet_json(doc: Document) -> str:
@@ -196,6 +200,7 @@ def prepare(doc: Document) -> Prepared:
     by_name: dict[str, int] = {}
     project_mentions: list[tuple[int, int]] = []  # (start, entity index)
     row, entity_of = rows.append, row_entity.append
+    codes: set[str] = set()
 
     for p in doc.places:
         code = p["adcode"] or p.get("code")
@@ -203,6 +208,8 @@ def prepare(doc: Document) -> Prepared:
                           p.get("parent_adcode"), p.get("lat"), p.get("lon")))
         by_name[p["name"]] = e
         label, code = p["name"][:_LABEL], _cut(code, _CODE)
+        if code and p["mentions"]:  # (what a place filter lists: its districts' documents too)
+            codes.update(place_codes(code))
         for m in p["mentions"]:  # (a mention's details are its entity's: its row keeps no JSON of its own)
             by_name.setdefault(m["text"], e)
             row(("place", m["start"], m["end"], m["text"], label, code, None, None, pub_day, None, None, ""))
@@ -276,6 +283,11 @@ def prepare(doc: Document) -> Prepared:
             for p_start, e in project_mentions:
                 if s_start <= p_start < s_end and _INVEST.search(doc.text[s_start:a["end"]]):
                     links.add((i, e, "investment"))
+    kinds = events = 0
+    for r in rows:
+        kinds |= KIND_BITS[r[KIND]]
+    for i in event_rows:
+        events |= EVENT_BITS.get(rows[i][EVENT_TYPE], 0)
     dropped = (doc.meta or {}).get("dropped") or {}
     raw_z = compress(doc.raw) if doc.raw else None
     slim = Document(doc.id, doc.source, doc.title, doc.published_at, doc.script, doc.text, doc.original_text,
@@ -285,7 +297,7 @@ def prepare(doc: Document) -> Prepared:
         terms=document_terms(doc.title, doc.text), raw_z=raw_z,
         sheet_z=compress(sheet_json(doc).encode("utf-8")), key=doc_key(doc),
         junk=any(dropped.get(reason) for reason in _JUNK), entity_refs=refs, fact_rows=rows,
-        fact_entities=row_entity, link_specs=sorted(links),
+        fact_entities=row_entity, link_specs=sorted(links), codes=sorted(codes), kinds=kinds, event_types=events,
     )
 
 
@@ -593,19 +605,14 @@ class _Writer:
             doc, item, s = p.item.doc, p.item, p.stored
             canonical = s.is_current and s.duplicate_of is None
             published = pub_date(doc.published_at)
-            kinds = events = 0
-            for row in item.fact_rows:
-                kinds |= KIND_BITS.get(row[KIND], 0)
-                if row[KIND] == "event":
-                    events |= EVENT_BITS.get(row[EVENT_TYPE], 0)
             doc_rows.append((
                 doc.id, p.num, item.key, p.version, s.is_current, canonical, doc.source.path, doc.source.url,
                 doc.source.format, _fit(doc.source.publisher or None, _PUBLISHER),
                 _fit(doc.source.author or None, _AUTHOR), doc.title, doc.published_at,
                 (published.isoformat() if self.sqlite else published) if published else None, doc.script, item.junk,
                 doc.text, doc.original_text if doc.original_text and doc.original_text != doc.text else None,
-                item.raw_z, _fit(doc.encoding, _ENCODING), s.duplicate_of, p.similarity, item.sheet_z, kinds,
-                events, stamp))
+                item.raw_z, _fit(doc.encoding, _ENCODING), s.duplicate_of, p.similarity, item.sheet_z,
+                item.kinds, item.event_types, stamp))
             sig_rows.append((p.num, item.signature))
             band_rows.extend(zip(dict.fromkeys(item.buckets), repeat(p.num)))
             search_rows.append((p.num, item.terms))
@@ -650,8 +657,7 @@ class _Writer:
         de_rows, dp_rows = [], []  # every document by entity and by place (queries keep the canonical ones)
         for p, ids in zip(pending, entity_ids):
             de_rows.extend((eid, p.num) for eid in dict.fromkeys(ids))
-            codes = {c for row in p.item.fact_rows if row[KIND] == "place" and row[CODE] for c in place_codes(row[CODE])}
-            dp_rows.extend((c, p.num) for c in sorted(codes))
+            dp_rows.extend((c, p.num) for c in p.item.codes)
         self._bulk("doc_entities", ("entity_id", "doc_num"), de_rows)
         self._bulk("doc_places", ("code", "doc_num"), dp_rows)
         self._count_canonical(pending, entity_ids, link_rows, fact_rows, fact_ids)
@@ -718,16 +724,13 @@ class _Writer:
         for p, ids in zip(pending, entity_ids):
             if p.num not in canonical:
                 continue
-            codes = set()
             for row in p.item.fact_rows:
                 if row[KIND] == "event":
                     self.counts["events"] += 1
                     self.counts["events:" + row[EVENT_TYPE]] += 1
                 elif row[KIND] == "target":
                     self.counts["targets"] += 1
-                elif row[KIND] == "place" and row[CODE]:
-                    codes.update(place_codes(row[CODE]))
-            for code in codes:  # canonical documents per place, its districts included (what a place filter lists)
+            for code in p.item.codes:  # canonical documents per place, its districts included (what a place filter lists)
                 self.counts["place:" + code] += 1
             mentions = Counter(ids[e] for e in p.item.fact_entities if e is not None)
             for eid, n in mentions.items():
