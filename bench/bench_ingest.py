@@ -1,22 +1,29 @@
 """End-to-end ingest throughput per core next to trafilatura, each stage's share, workers 1 vs 2, peak memory.
 
   - read -> clean -> extract -> dedup -> store -> index of the corpus's HTML pages into a new SQLite store,
-    CPU seconds of one process, next to ``trafilatura.extract`` alone on the same pages. The two alternate,
-    round by round, so both meet the same machine (a shared VM's speed drifts by tens of percent within
-    minutes); the ratio printed is the median of the rounds';
+    CPU seconds of one process, next to ``trafilatura.extract`` alone on the same pages, measured two ways so
+    that both meet the same machine (a shared VM's speed drifts by tens of percent within minutes):
+    interleaved document by document (``yrd.ingest.ingest`` runs trafilatura on each page as its progress
+    callback, and trafilatura's CPU time is taken out of the run's), and in alternating rounds (a whole
+    ingest, then trafilatura over every page); the ratio printed is the median of the rounds';
   - the share of each stage (timed separately on the same documents);
   - wall time with --workers 1 and --workers 2 over the whole corpus and over five perturbed copies of it (a
     run of seconds is dominated by start-up and the last batch), best of two each, alternating; next to it, how
     trafilatura alone scales from one process to two on this machine;
-  - peak RSS of `yrd ingest` on N perturbed copies of the corpus (--scale 10 100 …; bench/perturb.py).
-Run: .venv/bin/python bench/bench_ingest.py [CORPUS] [--rounds 5] [--scale 10]
+  - peak RSS of `yrd ingest` on N perturbed copies of the corpus (--scale 10 100 …; bench/perturb.py);
+  - with --instructions N: the instructions each spends per page on the first N pages, counted by valgrind's
+    callgrind (a count the machine's drift does not touch; CPU seconds also hold the kernel's time, which
+    the count leaves out: the store's writes). About 15 minutes for the 699 pages.
+Run: .venv/bin/python bench/bench_ingest.py [CORPUS] [--rounds 5] [--scale 10] [--instructions 699]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +34,7 @@ from pathlib import Path
 from yrd.clean import clean
 from yrd.errors import InputError, Rejected
 from yrd.extract.pipeline import extract_all
-from yrd.ingest import _warm_up, ingest
+from yrd.ingest import _warm_up, ingest, tuned_collector
 from yrd.model import Document
 from yrd.pipeline import run
 from yrd.read import read_input
@@ -41,7 +48,7 @@ def stage_shares(files: list[Path], url: str | None = None) -> dict[str, float]:
     """CPU seconds of each stage over ``files``, stored into a new SQLite store (or into the empty store at
     ``url``; PostgreSQL's own work is in its server process, so only the client's share is counted there)."""
     t = {"read": 0.0, "clean": 0.0, "extract": 0.0, "prepare": 0.0, "store+index": 0.0}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tuned_collector():  # (as an ingest runs)
         engine = make_engine(url or f"sqlite:///{tmp}/s.db")
         migrate(engine)
         batch = []
@@ -126,11 +133,54 @@ def peak_rss(paths: list[str], db: str, workers: int = 1) -> tuple[float, float,
     return peak_sum / 2**20, peak_one / 2**20, docs, wall
 
 
+def interleaved(html: list[Path], turn: int = 25) -> tuple[float, float]:
+    """CPU seconds of one `yrd ingest` of the pages into a new store (all of it: opening and creating the store,
+    every batch, the run's log) and of ``trafilatura.extract`` on the same pages, taking turns every ``turn``
+    pages: the ingest's progress callback runs trafilatura on the pages stored since its last turn, and
+    trafilatura's time is taken out of the ingest's. Turns of a few dozen pages let each keep its working set
+    in the CPU's caches (turns of one page cost both a fifth of their speed here) while the machine's drift
+    meets both alike. (trafilatura runs under the ingest's tuned cycle collector: to its advantage, if
+    anything.)"""
+    import trafilatura
+
+    pages = iter([p.read_bytes() for p in html])
+    traf, due = 0.0, 0
+
+    def progress(n: int) -> None:
+        nonlocal traf, due
+        due += n
+        if due >= turn or n == 0:
+            c0 = time.process_time()
+            for _ in range(due):
+                trafilatura.extract(next(pages))
+            traf += time.process_time() - c0
+            due = 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        c0 = time.process_time()
+        s = ingest([str(p) for p in html], f"sqlite:///{tmp}/i.db", workers=1, batch_size=200, progress=progress)
+        own = time.process_time() - c0 - traf
+    progress(0)  # the pages since the last turn
+    if s.inputs != len(html) or next(pages, None) is not None:
+        sys.exit("bench: the ingest did not report every page")
+    return own, traf
+
+
 def throughput(args, corpus: Path, files: list[Path], html: list[Path]) -> None:
     """Ingest next to trafilatura, the stages' shares, and workers 1 vs 2."""
     import trafilatura
 
     _warm_up()  # the gazetteer and lexicons load once per process: not part of a document's cost
+    trafilatura.extract(html[0].read_bytes())  # nor are trafilatura's
+    rounds = [interleaved(html) for _ in range(args.rounds)]
+    ratios = [t / y for y, t in rounds]
+    print(f"\nend-to-end ingest (read, clean, extract, dedup, store, index), {len(html)} HTML pages, one core, "
+          f"interleaved page by page, {args.rounds} rounds:")
+    print(f"  yrd ingest          median {statistics.median(len(html) / y for y, _ in rounds):6.1f} documents per CPU second")
+    print(f"  trafilatura.extract median {statistics.median(len(html) / t for _, t in rounds):6.1f} documents per CPU second")
+    print(f"  ratio per round     {', '.join(f'{r:.2f}' for r in ratios)}: median {statistics.median(ratios):.2f}x; "
+          f"all rounds {sum(t for _, t in rounds) / sum(y for y, _ in rounds):.2f}x (goal >= 2x)")
+
     data = [p.read_bytes() for p in html]
     yrd_rates, traf_rates = [], []
     for _ in range(args.rounds):
@@ -142,8 +192,7 @@ def throughput(args, corpus: Path, files: list[Path], html: list[Path]) -> None:
         yrd_rates.append(len(html) / cpu)
         traf_rates.append(len(html) / traf)
     ratios = [y / t for y, t in zip(yrd_rates, traf_rates)]
-    print(f"\nend-to-end ingest (read, clean, extract, dedup, store, index), {len(html)} HTML pages, one core, "
-          f"{args.rounds} alternating rounds:")
+    print(f"\nthe same in {args.rounds} alternating rounds (a whole ingest, then trafilatura over every page):")
     print(f"  yrd ingest          median {statistics.median(yrd_rates):6.1f}, best {max(yrd_rates):6.1f} documents per CPU second")
     print(f"  trafilatura.extract median {statistics.median(traf_rates):6.1f}, best {max(traf_rates):6.1f} documents per CPU second")
     print(f"  ratio per round     {', '.join(f'{r:.2f}' for r in ratios)}: median {statistics.median(ratios):.2f}x (goal >= 2x)")
@@ -232,6 +281,42 @@ def _trafilatura_wall(html: list[Path], processes: int) -> float:
     return time.perf_counter() - t
 
 
+def instructions(corpus: Path, html: list[Path], n: int) -> None:
+    """Instructions per page of the ingest and of trafilatura on the first ``n`` pages: three runs under
+    callgrind (start-up and warm-up alone, then with the ingest, then with trafilatura), the first subtracted."""
+    if not shutil.which("valgrind"):
+        print("\ninstructions: skipped, valgrind is not installed (apt-get install valgrind)")
+        return
+    counts = {}
+    for mode in ("none", "yrd", "trafilatura"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable,
+                                  __file__, str(corpus), "--instructions-child", mode, str(n)],
+                                 capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        found = re.search(r"Collected : (\d+)", run.stderr)
+        if run.returncode or not found:
+            sys.exit(f"bench: callgrind failed ({mode}): {run.stderr[-500:]}")
+        counts[mode] = int(found.group(1))
+    y, t = ((counts[k] - counts["none"]) / n / 1e6 for k in ("yrd", "trafilatura"))
+    print(f"\ninstructions per page (callgrind, the first {n} HTML pages, start-up subtracted): yrd ingest {y:.1f} M, "
+          f"trafilatura.extract {t:.1f} M: {t / y:.2f}x")
+
+
+def _instructions_child(html: list[Path], mode: str, n: int) -> None:
+    import trafilatura
+
+    _warm_up()
+    trafilatura.extract(html[0].read_bytes())
+    pages = html[:n]
+    data = [p.read_bytes() for p in pages]
+    if mode == "yrd":
+        with tempfile.TemporaryDirectory() as tmp:
+            ingest([str(p) for p in pages], f"sqlite:///{tmp}/i.db", workers=1, batch_size=200)
+    elif mode == "trafilatura":
+        for d in data:
+            trafilatura.extract(d)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
@@ -243,12 +328,18 @@ def main() -> None:
     ap.add_argument("--pg", metavar="URL", help="also time the writer into a new database on this PostgreSQL server "
                     "(e.g. postgresql://postgres@127.0.0.1:5432/postgres): what a Ray backfill's driver does")
     ap.add_argument("--scale-only", action="store_true", help="skip the throughput and workers measurements")
+    ap.add_argument("--instructions", type=int, metavar="N", help="also count instructions per page on the first N "
+                    "pages with valgrind's callgrind (699: about 15 minutes)")
+    ap.add_argument("--instructions-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         sys.exit(f"bench: corpus not found at {corpus}")
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "MANIFEST.tsv"))
     html = [p for p in files if p.suffix == ".shtml"]
+    if args.instructions_child:
+        _instructions_child(html, args.instructions_child[0], int(args.instructions_child[1]))
+        return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"corpus {len(files)} files ({len(html)} HTML pages)")
 
@@ -256,6 +347,8 @@ def main() -> None:
         throughput(args, corpus, files, html)
     if args.pg:
         postgres_writer(args.pg, files)
+    if args.instructions:
+        instructions(corpus, html, min(args.instructions, len(html)))
 
     for n in args.scale:
         with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:

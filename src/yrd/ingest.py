@@ -132,7 +132,7 @@ _YOUNG = 10_000  # allocations between two collections of the youngest generatio
 
 
 @contextmanager
-def _collector_for_a_run():
+def tuned_collector():
     """Python's cycle collector tuned for a run, then put back as it was.
 
     The gazetteer, lexicons and script tables (loaded once, kept for good, some 170,000 objects) are moved out of
@@ -364,7 +364,7 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
     # an input is looked up in the store only if the store held something when the run began (a re-run, a
     # resumed or an added-to store): within one run, the writer finds the same document twice by itself
     lookup = None if empty else url
-    with _collector_for_a_run():  # (it loads the gazetteer first: before the fork, so the workers share its pages)
+    with tuned_collector():  # (it loads the gazetteer first: before the fork, so the workers share its pages)
         _run(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure, source)
     with engine.begin() as conn:
         conn.execute(update(ingest_log).where(ingest_log.c.id == log_id).values(

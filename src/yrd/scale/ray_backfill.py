@@ -15,12 +15,13 @@ import pickle
 from collections.abc import Iterator
 
 from ..errors import InputError, YrdError
-from ..ingest import StoredIds, Summary, ingest, process_target
+from ..ingest import StoredIds, Summary, ingest, process_target, tuned_collector
 from ..read.inputs import iter_paths
 
 
 def _process_batch(batch: dict, stored: StoredIds, max_bytes: int) -> dict:
-    payloads = [pickle.dumps(process_target(t, max_bytes, stored)) for t in batch["target"]]
+    with tuned_collector():  # (as in a local worker: cheap to enter, the tables load once per Ray worker)
+        payloads = [pickle.dumps(process_target(t, max_bytes, stored)) for t in batch["target"]]
     return {"order": batch["order"], "payload": payloads}
 
 
