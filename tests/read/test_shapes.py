@@ -78,3 +78,19 @@ def test_traditional_copy_keeps_the_original_characters():
 def test_gbk_is_detected():
     [doc] = list(run([str(SHAPES / "simplified_gbk.txt")]))
     assert doc.encoding == "gb18030"
+
+
+@pytest.mark.parametrize("pad", [0, 300_000])
+def test_a_page_is_read_whole_whatever_its_size(tmp_path, pad):
+    """A page within the first read (most are) is decoded once; a longer one is read to its end and decoded whole
+    (GB18030 here, declared only in its head, with the article after the first 256 KB)."""
+    from yrd.read import read_input
+
+    page = ("<html><head><meta charset=gbk><title>长三角</title></head><body>" + "<!-- 注释 -->" * (pad // 12)
+            + "<p>沪苏浙皖合作推进一体化发展，签约项目总投资120亿元。</p></body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("gb18030"))
+    [raw] = list(read_input(str(path)))
+    assert raw.encoding == "gb18030"
+    assert raw.body.endswith("签约项目总投资120亿元。</p></body></html>")
+    assert raw.body == page

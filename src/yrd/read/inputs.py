@@ -103,14 +103,17 @@ def read_input(target: str, options: ReadOptions | None = None) -> Iterator[Item
                 yield InputError(target, f"file is {_mb(size)}, over the {_mb(options.max_bytes)} limit for one "
                                  f"article ({shape}); split it, or raise --max-bytes")
                 return
-            data = head + fh.read()
+            rest = fh.read() if len(head) == HEAD_BYTES else b""
+            data = head + rest if rest else head
+            # (nearly every article) the head was the whole file: it is checked and decoded already
+            decoded = (head_text, encoding) if not rest and len(head) >= size else None
     except InputError as exc:
         yield exc
         return
     except OSError as exc:
         yield InputError(target, f"cannot read ({exc.strerror or exc})")
         return
-    yield from _read_bytes(data, target, None, options)
+    yield from _read_bytes(data, target, None, options, checked=True, decoded=decoded)
 
 
 def _cut_at_newline(head: bytes, size: int) -> bytes:
@@ -120,11 +123,15 @@ def _cut_at_newline(head: bytes, size: int) -> bytes:
     return head[: cut + 1] if cut > 0 else head
 
 
-def _read_bytes(data: bytes, path: str | None, url: str | None, options: ReadOptions) -> Iterator[Item]:
+def _read_bytes(data: bytes, path: str | None, url: str | None, options: ReadOptions, checked: bool = False,
+                decoded: tuple[str, str] | None = None) -> Iterator[Item]:
+    """The articles of an input's bytes; ``checked``: its head passed :func:`check_binary` already; ``decoded``:
+    (text, encoding) of all of it, already made."""
     where = path or url or "<input>"
     try:
-        check_binary(data[:HEAD_BYTES], where)
-        text, encoding = decode(data, where)
+        if not checked:
+            check_binary(data[:HEAD_BYTES], where)
+        text, encoding = decoded or decode(data, where)
     except InputError as exc:
         yield exc
         return
