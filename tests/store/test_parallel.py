@@ -115,3 +115,15 @@ def test_a_run_tunes_the_cycle_collector_and_puts_it_back(tmp_path):
            progress=lambda n: seen.append((gc.get_threshold()[0], gc.get_freeze_count())))
     assert seen and all(young == ingest_module._YOUNG and frozen > 100_000 for young, frozen in seen)
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_a_writer_checkpoints_every_32_mb_of_log(tmp_path):
+    from yrd.store import db
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    writer, reader = make_engine(url, writer=True), make_engine(url)
+    with writer.connect() as w, reader.connect() as r:
+        assert w.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == db.WAL_CHECKPOINT_PAGES == 8192
+        assert r.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000  # readers write nothing
+    writer.dispose()
+    reader.dispose()
