@@ -3,8 +3,8 @@
   - read -> clean -> extract -> dedup -> store -> index of the corpus's HTML pages into a new SQLite store,
     CPU seconds of one process, next to ``trafilatura.extract`` alone on the same pages, measured two ways so
     that both meet the same machine (a shared VM's speed drifts by tens of percent within minutes):
-    interleaved document by document (``yrd.ingest.ingest`` runs trafilatura on each page as its progress
-    callback, and trafilatura's CPU time is taken out of the run's), and in alternating rounds (a whole
+    interleaved in turns of 100 pages (``yrd.ingest.ingest`` runs trafilatura on the pages it has stored as its
+    progress callback, and trafilatura's CPU time is taken out of the run's), and in alternating rounds (a whole
     ingest, then trafilatura over every page); the ratio printed is the median of the rounds';
   - the share of each stage (timed separately on the same documents);
   - wall time with --workers 1 and --workers 2 over the whole corpus and over five perturbed copies of it (a
@@ -19,6 +19,7 @@ Run: .venv/bin/python bench/bench_ingest.py [CORPUS] [--rounds 5] [--scale 10] [
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import re
@@ -133,27 +134,31 @@ def peak_rss(paths: list[str], db: str, workers: int = 1) -> tuple[float, float,
     return peak_sum / 2**20, peak_one / 2**20, docs, wall
 
 
-def interleaved(html: list[Path], turn: int = 25) -> tuple[float, float]:
+def interleaved(html: list[Path], turn: int = 100) -> tuple[float, float]:
     """CPU seconds of one `yrd ingest` of the pages into a new store (all of it: opening and creating the store,
     every batch, the run's log) and of ``trafilatura.extract`` on the same pages, taking turns every ``turn``
     pages: the ingest's progress callback runs trafilatura on the pages stored since its last turn, and
-    trafilatura's time is taken out of the ingest's. Turns of a few dozen pages let each keep its working set
-    in the CPU's caches (turns of one page cost both a fifth of their speed here) while the machine's drift
-    meets both alike. (trafilatura runs under the ingest's tuned cycle collector: to its advantage, if
-    anything.)"""
+    trafilatura's time is taken out of the ingest's. Turns of 100 pages (half a second) let each keep its
+    working set in the CPU's caches (turns of one page cost both a fifth of their speed here, turns of 25 still
+    scattered the ratio) while the machine's drift meets both alike. trafilatura runs with the collector's default thresholds, as in a process of its own;
+    the ingest's frozen tables stay out of its collections, as they would not exist there."""
     import trafilatura
 
     pages = iter([p.read_bytes() for p in html])
     traf, due = 0.0, 0
+    default = gc.get_threshold()
 
     def progress(n: int) -> None:
         nonlocal traf, due
         due += n
         if due >= turn or n == 0:
+            tuned = gc.get_threshold()
+            gc.set_threshold(*default)  # trafilatura's collector as in a process of its own
             c0 = time.process_time()
             for _ in range(due):
                 trafilatura.extract(next(pages))
             traf += time.process_time() - c0
+            gc.set_threshold(*tuned)
             due = 0
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,7 +180,7 @@ def throughput(args, corpus: Path, files: list[Path], html: list[Path]) -> None:
     rounds = [interleaved(html) for _ in range(args.rounds)]
     ratios = [t / y for y, t in rounds]
     print(f"\nend-to-end ingest (read, clean, extract, dedup, store, index), {len(html)} HTML pages, one core, "
-          f"interleaved page by page, {args.rounds} rounds:")
+          f"interleaved in turns of 100 pages, {args.rounds} rounds:")
     print(f"  yrd ingest          median {statistics.median(len(html) / y for y, _ in rounds):6.1f} documents per CPU second")
     print(f"  trafilatura.extract median {statistics.median(len(html) / t for _, t in rounds):6.1f} documents per CPU second")
     print(f"  ratio per round     {', '.join(f'{r:.2f}' for r in ratios)}: median {statistics.median(ratios):.2f}x; "
