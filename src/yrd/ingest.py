@@ -132,8 +132,8 @@ _YOUNG = 10_000  # allocations between two collections of the youngest generatio
 
 
 @contextmanager
-def tuned_collector():
-    """Python's cycle collector tuned for a run, then put back as it was.
+def tuned_collector(warm: bool = True):
+    """Python's cycle collector tuned for a run, then put back as it was (``warm``: the tables are loaded first).
 
     The gazetteer, lexicons and script tables (loaded once, kept for good, some 170,000 objects) are moved out of
     the collector's sight (``gc.freeze``), so its older collections no longer walk them, and the youngest
@@ -142,7 +142,8 @@ def tuned_collector():
     what was alive at that moment. Together 4 % of an ingest's CPU time (BENCHMARKS.md). Workers forked during
     the run inherit both, and the frozen objects' pages stay shared with them (the collector never writes to
     them)."""
-    _warm_up()
+    if warm:
+        _warm_up()
     old = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(_YOUNG, *old[1:])
@@ -364,7 +365,8 @@ def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, 
     # an input is looked up in the store only if the store held something when the run began (a re-run, a
     # resumed or an added-to store): within one run, the writer finds the same document twice by itself
     lookup = None if empty else url
-    with tuned_collector():  # (it loads the gazetteer first: before the fork, so the workers share its pages)
+    # the gazetteer is loaded first (before the fork: the workers share its pages), unless Ray's workers extract
+    with tuned_collector(warm=source is None):
         _run(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure, source)
     with engine.begin() as conn:
         conn.execute(update(ingest_log).where(ingest_log.c.id == log_id).values(
