@@ -315,8 +315,7 @@ def _instructions_child(html: list[Path], mode: str, n: int) -> None:
     pages = html[:n]
     data = [p.read_bytes() for p in pages]
     if mode == "yrd":
-        with tempfile.TemporaryDirectory() as tmp:
-            ingest([str(p) for p in pages], f"sqlite:///{tmp}/i.db", workers=1, batch_size=200)
+        timed_ingest([str(p) for p in pages], 1)
     elif mode == "trafilatura":
         for d in data:
             trafilatura.extract(d)

@@ -263,11 +263,8 @@ def paragraphs(el, marked: bool = True) -> list[str]:
     A break mark is put before and after every block element's content as libxslt serialises the text, and
     the text is cut at the marks. Where the page holds the mark character itself (``marked=False``) or nests
     deeper than libxslt goes, the tree is walked in Python instead."""
-    if not marked:
-        return _paragraphs_walk(el)
-    try:
-        text = str(_MARK_BLOCKS(el))
-    except etree.XSLTApplyError:  # nested deeper than libxslt recurses
+    text = _marked_text(el) if marked else None
+    if text is None:
         return _paragraphs_walk(el)
     return [part for part in text.split(_BREAK) if part.strip()]
 
@@ -276,12 +273,19 @@ def text_lines(el, marked: bool = True) -> str:
     """The element's text with a line break at every block boundary: the lines of ``paragraphs(el)``, and the
     blank ones between blocks, which are left in (no reader of the lines minds them) instead of being cut out
     and joined again."""
-    if marked:
-        try:
-            return str(_MARK_BLOCKS(el)).replace(_BREAK, "\n")
-        except etree.XSLTApplyError:  # nested deeper than libxslt recurses
-            pass
-    return "\n".join(_paragraphs_walk(el))
+    text = _marked_text(el) if marked else None
+    if text is None:
+        return "\n".join(_paragraphs_walk(el))
+    return text.replace(_BREAK, "\n")
+
+
+def _marked_text(el) -> str | None:
+    """The element's text with a break mark around every block element's content (None if it nests deeper than
+    libxslt recurses)."""
+    try:
+        return str(_MARK_BLOCKS(el))
+    except etree.XSLTApplyError:
+        return None
 
 
 def _paragraphs_walk(el) -> list[str]:

@@ -52,15 +52,14 @@ def make_engine(url: str, writer: bool = False) -> Engine:
             cur.execute(f"PRAGMA cache_size=-{65536 if writer else 16384}")
             cur.execute("PRAGMA temp_store=MEMORY")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
             if writer:
-                dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
                 # the committing writer copies the log into the database once it holds 32 MB, not 4 MB (SQLite's
                 # default): hot pages (index roots, the full-text index's structure) are copied and synced once
                 # per 32 MB, 5 % of an ingest's CPU time; trim_wal still empties a log that readers kept growing
-                cur = dbapi_conn.cursor()
                 cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
-                cur.close()
+            cur.close()
+            if writer:
+                dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
 
         if writer:
             @event.listens_for(engine, "begin")

@@ -93,11 +93,6 @@ _LABEL, _CODE, _TYPE, _DATE, _DAY, _UNIT = (facts.c[k].type.length for k in ("la
                                                                              "day", "unit"))
 
 
-def _cut(value: str | None, length: int) -> str | None:
-    """A string cut to its column's length (None stays None)."""
-    return value[:length] if value else value
-
-
 def pub_date(published_at: str | None) -> date | None:
     if not published_at:
         return None
@@ -207,7 +202,7 @@ def prepare(doc: Document) -> Prepared:
         e = ref(EntityRef("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
                           p.get("parent_adcode"), p.get("lat"), p.get("lon")))
         by_name[p["name"]] = e
-        label, code = p["name"][:_LABEL], _cut(code, _CODE)
+        label, code = p["name"][:_LABEL], _fit(code, _CODE)
         if code and p["mentions"]:  # (what a place filter lists: its districts' documents too)
             codes.update(place_codes(code))
         for m in p["mentions"]:  # (a mention's details are its entity's: its row keeps no JSON of its own)
@@ -234,26 +229,26 @@ def prepare(doc: Document) -> Prepared:
             entity_of(e)
     amount_rows = []
     for a in doc.amounts:
-        unit = _cut(a["unit"], _UNIT)
+        unit = _fit(a["unit"], _UNIT)
         amount_rows.append((len(rows), a))
-        row(("amount", a["start"], a["end"], a["text"], _cut(a["unit"], _LABEL), None, None, None, pub_day,
+        row(("amount", a["start"], a["end"], a["text"], _fit(a["unit"], _LABEL), None, None, None, pub_day,
              float(a["value"]), unit, dumps(a)))
         entity_of(None)
     links: set[tuple[int, int, str]] = set()
     for t in doc.targets:
         i = len(rows)
         row(("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None,
-             _cut(str(t["deadline"]), _DATE) if t["deadline"] else None, pub_day,
-             float(t["value"]) if t["value"] is not None else None, _cut(t["unit"], _UNIT), dumps(t)))
+             _fit(str(t["deadline"]), _DATE) if t["deadline"] else None, pub_day,
+             float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t)))
         entity_of(None)
         if t.get("subject") in by_name:
             links.add((i, by_name[t["subject"]], "subject"))
     event_rows = []
     for e in doc.events:
         i = len(rows)
-        event_type = _cut(e["type"], _TYPE)
-        row(("event", e["start"], e["end"], e["text"], _cut(e["type"], _LABEL), None, event_type, _cut(e["date"], _DATE),
-             _cut(e["date"], _DAY) or pub_day, None, None, dumps(e)))
+        event_type = _fit(e["type"], _TYPE)
+        row(("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), None, event_type, _fit(e["date"], _DATE),
+             _fit(e["date"], _DAY) or pub_day, None, None, dumps(e)))
         entity_of(None)
         event_rows.append(i)
         for name in e.get("participants", []):
@@ -263,7 +258,7 @@ def prepare(doc: Document) -> Prepared:
             links.add((i, by_name[e["place"]], "place"))
     for r in doc.relations:
         i = len(rows)
-        row(("relation", r["start"], r["end"], r["text"], _cut(r["type"], _LABEL), None, _cut(r["type"], _TYPE), None,
+        row(("relation", r["start"], r["end"], r["text"], _fit(r["type"], _LABEL), None, _fit(r["type"], _TYPE), None,
              pub_day, None, None, dumps(r)))
         entity_of(None)
         for name in r.get("parties", []):
