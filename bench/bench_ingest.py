@@ -32,15 +32,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from yrd.clean import clean
-from yrd.errors import InputError, Rejected
-from yrd.extract.pipeline import extract_all
-from yrd.ingest import _warm_up, ingest, tuned_collector
+from yrd.errors import InputError
+from yrd.ingest import ingest, tuned_collector
+from yrd.ingest import warm_up as _warm_up
 from yrd.model import Document
-from yrd.pipeline import run
+from yrd.pipeline import STEPS, Failure, clean_one, run
 from yrd.read import read_input
 from yrd.store import make_engine, migrate
-from yrd.store.write import prepare, write_batch
+from yrd.store.rows import rows
+from yrd.store.write import write_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def stage_shares(files: list[Path], url: str | None = None) -> dict[str, float]:
     """CPU seconds of each stage over ``files``, stored into a new SQLite store (or into the empty store at
     ``url``; PostgreSQL's own work is in its server process, so only the client's share is counted there)."""
-    t = {"read": 0.0, "clean": 0.0, "extract": 0.0, "prepare": 0.0, "store+index": 0.0}
+    t = {"read": 0.0, "clean": 0.0, **{step.name: 0.0 for step in STEPS}, "rows": 0.0, "store+index": 0.0}
     with tempfile.TemporaryDirectory() as tmp, tuned_collector():  # (as an ingest runs)
         engine = make_engine(url or f"sqlite:///{tmp}/s.db")
         migrate(engine)
@@ -67,18 +67,17 @@ def stage_shares(files: list[Path], url: str | None = None) -> dict[str, float]:
             t["read"] += time.process_time() - c0
             for raw in raws:
                 c1 = time.process_time()
-                try:
-                    doc = clean(raw)
-                except Rejected:
+                doc = clean_one(raw)
+                t["clean"] += time.process_time() - c1
+                if isinstance(doc, Failure):
                     continue
-                c2 = time.process_time()
-                extract_all(doc)
+                for step in STEPS:
+                    c2 = time.process_time()
+                    doc = step.run(doc)
+                    t[step.name] += time.process_time() - c2
                 c3 = time.process_time()
-                batch.append(prepare(doc))
-                c4 = time.process_time()
-                t["clean"] += c2 - c1
-                t["extract"] += c3 - c2
-                t["prepare"] += c4 - c3
+                batch.append(rows(doc))
+                t["rows"] += time.process_time() - c3
                 if len(batch) >= 200:
                     flush()
         flush()
@@ -89,7 +88,8 @@ def stage_shares(files: list[Path], url: str | None = None) -> dict[str, float]:
 def timed_ingest(paths: list[str], workers: int) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         w0, c0 = time.perf_counter(), time.process_time()
-        s = ingest(paths, f"sqlite:///{tmp}/i.db", workers=workers, batch_size=200)
+        with tuned_collector():  # as `yrd ingest` runs (the command tunes its own process)
+            s = ingest(paths, f"sqlite:///{tmp}/i.db", workers=workers, batch_size=200)
         return time.perf_counter() - w0, time.process_time() - c0, s.documents
 
 
@@ -239,7 +239,7 @@ def postgres_writer(server_url: str, files: list[Path]) -> None:
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        items = [prepare(doc) for doc in run([str(p) for p in files]) if isinstance(doc, Document)]
+        items = [rows(doc) for doc in run([str(p) for p in files], steps=STEPS) if isinstance(doc, Document)]
         engine = make_engine(url)
         migrate(engine)
         w0 = time.perf_counter()

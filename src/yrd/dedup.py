@@ -5,7 +5,8 @@ Reposts, traditional-script copies and other page shapes of one article have
 shingles overlap heavily; distinct articles on the same topic share words but
 few long shingles. Each document's signature is cut into bands; documents that
 agree on any band are candidates, and a candidate is a duplicate when the
-estimated Jaccard similarity of their shingle sets reaches ``THRESHOLD``.
+estimated Jaccard similarity of their shingle sets reaches the ``duplicate_threshold`` setting (the writer
+decides, comparing stored signatures: ``yrd.store.versions``).
 Band keys are stored in the knowledge base (``lsh_bands``), so the LSH index
 lives in the database and never has to fit in memory.
 
@@ -23,7 +24,6 @@ from datasketch import MinHash
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # candidate when one of 32 bands of 4 rows agrees: ~50% at J=0.42, >99.9% at J=0.8
 SHINGLE = 5
-THRESHOLD = 0.6  # estimated Jaccard at or above which two documents are copies of one article
 SIGNATURE_BYTES = NUM_PERM * 4  # 128 values below 2**32, stored as little-endian uint32
 _NOISE = re.compile(r"[\s\u3000，。、；：！？“”‘’（）()《》【】\[\]「」『』,.;:!?'\"·—…-]+")
 
@@ -95,14 +95,7 @@ def band_keys(sig: np.ndarray) -> list[int]:
     return h.view(np.int64).tolist()
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """The estimated Jaccard similarity of two signatures: the share of equal values (as datasketch's jaccard)."""
-    return float(np.count_nonzero(np.asarray(a) == np.asarray(b))) / NUM_PERM
-
-
-def authority(doc) -> tuple:
-    """Which copy is canonical: the earliest publication; then the original script; then a page that had
-    no junk to strip; then the earliest ingested. Smaller sorts first."""
-    dropped = (doc.meta or {}).get("dropped") or {}
-    junk = sum(n for reason, n in dropped.items() if reason in ("spam", "breadcrumb", "page counter", "related-links list"))
-    return (doc.published_at or "9999", doc.script != "zh-Hans", junk > 0)
+def sign(text: str) -> tuple[bytes, list[int]]:
+    """The sign step: a text's MinHash signature (as stored) and its LSH band keys."""
+    sig = signature(text)
+    return to_bytes(sig), band_keys(sig)

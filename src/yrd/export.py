@@ -18,12 +18,12 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, and_, func, sele
 from sqlalchemy.engine import Connection
 
 from .errors import YrdError
+from .model import EXPORT_FORMATS, EXPORT_TABLES
 from .store import query
 from .store.query import Filters, where
 from .store.schema import documents, entities, facts
 
-FORMATS = ("jsonl", "csv", "xlsx", "geojson", "parquet")
-TABLES = ("documents", "facts", "projects", "targets", "relations")
+FORMATS, TABLES = EXPORT_FORMATS, EXPORT_TABLES
 BINARY = ("xlsx", "parquet")
 SEP = "；"
 BATCH = 500
@@ -138,7 +138,7 @@ def _documents_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
                len(s.get("relations", [])), len(s.get("text", "")))
 
 
-FACT_COLUMNS = ("doc_id", "kind", "label", "code", "event_type", "date", "value", "unit", "start", "end", "text")
+FACT_COLUMNS = ("doc_id", "kind", "label", "code", "type", "date", "deadline", "value", "unit", "start", "end", "text")
 
 
 def _facts_stmt(f: Filters, *cols, kind: str | None = None):
@@ -195,11 +195,11 @@ RELATION_COLUMNS = ("type", "parties", "topic", "doc_id", "title", "date", "text
 
 
 def _relations_rows(conn: Connection, f: Filters) -> Iterator[tuple]:
-    stmt = _facts_stmt(f, FX.c.event_type, FX.c.data, documents.c.id.label("doc_id"), documents.c.title,
+    stmt = _facts_stmt(f, FX.c.type, FX.c.data, documents.c.id.label("doc_id"), documents.c.title,
                        documents.c.published_date, FX.c.text, kind="relation")
     for r in _stream(conn, stmt):
         data = json.loads(r.data)
-        yield (r.event_type, SEP.join(data.get("parties", [])), data.get("topic"), r.doc_id, r.title,
+        yield (r.type, SEP.join(data.get("parties", [])), data.get("topic"), r.doc_id, r.title,
                r.published_date.isoformat() if r.published_date else None, r.text)
 
 

@@ -1,31 +1,21 @@
-"""``yrd ingest``: read, clean, extract, deduplicate and store, in parallel workers and transactional batches.
+"""``yrd ingest``: every article under the inputs through the pipeline into the store, in transactional batches.
 
-How to run (processes, batches) is kept apart from what to run (the pipeline
-and the writer). Every batch is one transaction, so a killed ingest loses at
-most the batches in flight and the same command resumes them. Memory does not
-grow with the store: whether an input is already stored is asked of the store
-itself (an indexed lookup by id), never of a set held in memory.
+What to run (the pipeline's steps, then the store's rows and writer) is kept apart from how to run it (an
+executor: this process, forked worker processes, or Ray — ``yrd.executors``, ``yrd.scale``). Every executor feeds
+documents' rows to a :class:`BatchWriter`; every batch is one transaction, so a killed ingest loses at most the
+batches in flight and the same command resumes them. Memory does not grow with the store: whether an input is
+already stored is asked of the store itself (an indexed lookup by id), never of a set held in memory.
 
-- One worker: this process reads, cleans, extracts, prepares and writes, in
-  input order.
-- N workers: N processes each take inputs from a queue and write their own
-  batches; a write transaction holds the store's write lock (SQLite ``BEGIN
-  IMMEDIATE``, a PostgreSQL advisory lock), so each batch sees every batch
-  committed before it and duplicates are found whatever process stored the
-  first copy. The order in which documents are stored is not the input order.
-- A ``source`` (the Ray backfill): the source yields prepared documents in
-  input order and this process writes them, so the result is the one-worker
-  result exactly.
+The library never tunes the process (Python's cycle collector): the command line and the worker processes do,
+at their edge (:func:`tuned_collector`), so a server that calls :func:`ingest` from its threads is left alone.
 """
 from __future__ import annotations
 
 import gc
 import json
-import multiprocessing as mp
 import os
-import queue
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,13 +23,28 @@ from datetime import datetime, timezone
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .errors import InputError
-from .pipeline import Failure, Known, reason_kind, run
+from . import settings
+from .pipeline import STEPS, Failure, Known, reason_kind, run
 from .read import ReadOptions
 from .read.inputs import iter_paths
-from .store.db import make_engine, migrate, trim_wal
+from .store.db import make_engine, trim_wal
+from .store.rows import DocRows, rows
 from .store.schema import documents, ingest_log
-from .store.write import BatchResult, Busy, Prepared, prepare, write_batch
+from .store.write import BatchResult, Busy, write_batch
+from .upgrade import open_store
+
+
+@dataclass
+class IngestOptions:
+    """How an ingest runs; the defaults come from the settings table (``yrd.settings``)."""
+
+    workers: int = field(default_factory=lambda: settings.get("workers"))
+    batch_size: int = field(default_factory=lambda: settings.get("batch"))
+    max_bytes: int = field(default_factory=lambda: settings.get("max_bytes"))
+    timeout: float = field(default_factory=lambda: settings.get("timeout"))
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(max_bytes=self.max_bytes, timeout=self.timeout)
 
 
 @dataclass
@@ -105,12 +110,12 @@ class StoredIds:
         self.url, self._conn, self._pid = state["url"], None, None
 
 
-
-def process_target(target: str, max_bytes: int, stored: StoredIds | None = None) -> list[Prepared | Failure | Known]:
-    """Everything one input holds, ready to store (runs in a worker process)."""
-    out: list[Prepared | Failure | Known] = []
-    for item in run([target], ReadOptions(max_bytes=max_bytes), known=stored):
-        out.append(item if isinstance(item, (Failure, Known)) else prepare(item))
+def process_target(target: str, options: IngestOptions, stored: StoredIds | None = None
+                   ) -> list[DocRows | Failure | Known]:
+    """Everything one input holds, finished and turned into rows (runs where the executor runs it)."""
+    out: list[DocRows | Failure | Known] = []
+    for item in run([target], options.read_options(), steps=STEPS, known=stored):
+        out.append(item if isinstance(item, (Failure, Known)) else rows(item))
     return out
 
 
@@ -118,8 +123,8 @@ def count_inputs(paths: Iterable[str]) -> int:
     return sum(1 for _ in iter_paths(paths))
 
 
-def _warm_up() -> None:
-    """Load the gazetteer and lexicons once, before workers fork, so they share them."""
+def warm_up() -> None:
+    """Load the gazetteer and lexicons once (before workers fork, so they share them)."""
     from .clean.script import detect_script
     from .extract.pipeline import extract_all
     from .model import Document, Source
@@ -135,15 +140,14 @@ _YOUNG = 10_000  # allocations between two collections of the youngest generatio
 def tuned_collector(warm: bool = True):
     """Python's cycle collector tuned for a run, then put back as it was (``warm``: the tables are loaded first).
 
-    The gazetteer, lexicons and script tables (loaded once, kept for good, some 170,000 objects) are moved out of
-    the collector's sight (``gc.freeze``), so its older collections no longer walk them, and the youngest
-    generation is collected every 10,000 allocations instead of every 700: a document allocates tens of
-    thousands of short-lived objects that reference counting frees, and each collection of the young walked
-    what was alive at that moment. Together 4 % of an ingest's CPU time (BENCHMARKS.md). Workers forked during
-    the run inherit both, and the frozen objects' pages stay shared with them (the collector never writes to
-    them)."""
+    For the edges that own their process (the command line, a worker process), never for a library call. The
+    gazetteer, lexicons and script tables (loaded once, kept for good, some 170,000 objects) are moved out of the
+    collector's sight (``gc.freeze``), so its older collections no longer walk them, and the youngest generation
+    is collected every 10,000 allocations instead of every 700: a document allocates tens of thousands of
+    short-lived objects that reference counting frees. Together 4 % of an ingest's CPU time (BENCHMARKS.md).
+    Workers forked during the run inherit both, and the frozen objects' pages stay shared with them."""
     if warm:
-        _warm_up()
+        warm_up()
     old = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(_YOUNG, *old[1:])
@@ -154,8 +158,8 @@ def tuned_collector(warm: bool = True):
         gc.unfreeze()
 
 
-class _Writer:
-    """Batches of prepared documents, each written in one transaction; a batch the database refuses is written
+class BatchWriter:
+    """Documents' rows in batches, each written in one transaction; a batch the database refuses is written
     document by document, so one bad document costs only itself.
 
     Shared by several processes (``patient=False``), a full batch is written only if the store's write lock is
@@ -169,9 +173,9 @@ class _Writer:
         self.summary = summary
         self.on_failure = on_failure
         self.patient = patient
-        self.batch: list[Prepared] = []
+        self.batch: list[DocRows] = []
 
-    def add(self, item: Prepared) -> None:
+    def add(self, item: DocRows) -> None:
         self.batch.append(item)
 
     def ready(self) -> None:
@@ -210,7 +214,8 @@ class _Writer:
                     with self.engine.begin() as conn:
                         self.summary.add(write_batch(conn, [item]))
                 except SQLAlchemyError as exc:
-                    where = item.doc.source.path or item.doc.source.url or item.doc.id
+                    doc = item.document
+                    where = doc.source_path or doc.source_url or doc.id
                     reason = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:160]
                     failure = Failure(where, "store", f"the database refused it ({reason}); please report this input")
                     self.summary.fail(failure)
@@ -224,7 +229,7 @@ class _Writer:
         self.engine.dispose()
 
 
-def _take(summary: Summary, items: list, writer: _Writer | None, on_failure) -> None:
+def take(summary: Summary, items: list, writer: BatchWriter | None, on_failure) -> None:
     """Count what one input held; hand its new documents to the writer."""
     for item in items:
         if isinstance(item, Known):
@@ -241,157 +246,54 @@ def _take(summary: Summary, items: list, writer: _Writer | None, on_failure) -> 
         writer.ready()
 
 
-def _worker_main(url: str, lookup: str | None, batch_size: int, max_bytes: int, tasks, results) -> None:
-    """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself."""
-    stored = StoredIds(lookup)
-    summary = Summary()
-    failures: list[Failure] = []
-    writer = _Writer(url, batch_size, summary, failures.append, patient=False)
-    while True:
-        chunk = tasks.get()
-        if chunk is None:
-            break
-        before = summary.as_dict(), len(summary.failures)
-        for target in chunk:
-            _take(summary, process_target(target, max_bytes, stored), writer, failures.append)
-        results.put(("input", _delta(summary, before), failures[:], len(chunk)))
-        failures.clear()
-    before = summary.as_dict(), len(summary.failures)
-    writer.close()
-    results.put(("done", _delta(summary, before), failures[:], 0))
+@dataclass
+class Run:
+    """One ingest as an executor sees it: where to write, what is stored already, how to report."""
+
+    paths: list[str]
+    url: str
+    lookup: str | None  # the store to ask whether an input is stored (None: it was empty when the run began)
+    options: IngestOptions
+    summary: Summary
+    progress: Callable[[int], None] | None = None
+    on_failure: Callable[[Failure], None] | None = None
+
+    def failed(self, failure: Failure) -> None:
+        self.summary.fail(failure)
+        if self.on_failure:
+            self.on_failure(failure)
 
 
-def _delta(summary: Summary, before: tuple[dict, int]) -> dict:
-    now = summary.as_dict()
-    return {k: now[k] - before[0][k] for k in ("documents read", "new", "unchanged", "duplicates", "new versions")}
-
-
-_CHUNK = 8  # inputs handed to a worker at a time: one message each way per eight files, not per file
-
-
-def _parallel(paths: list[str], url: str, lookup: str | None, workers: int, batch_size: int, max_bytes: int,
-              summary: Summary, progress, on_failure) -> None:
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    tasks = ctx.Queue(maxsize=8 * workers)  # bounded: a 10 GB directory never sits in memory
-    results = ctx.Queue()
-    procs = [ctx.Process(target=_worker_main, args=(url, lookup, batch_size, max_bytes, tasks, results), daemon=True)
-             for _ in range(workers)]
-    for p in procs:
-        p.start()
-
-    def collect(block: bool) -> bool:
-        try:
-            kind, delta, failures, inputs = results.get(block=block, timeout=1 if block else None)
-        except queue.Empty:
-            return False
-        summary.documents += delta["documents read"]
-        summary.new += delta["new"]
-        summary.unchanged += delta["unchanged"]
-        summary.duplicates += delta["duplicates"]
-        summary.versions += delta["new versions"]
-        for f in failures:
-            summary.fail(f)
-            if on_failure:
-                on_failure(f)
-        if inputs and progress is not None:
-            progress(inputs)
-        return kind == "done"
-
-    done = 0
-
-    def send(chunk: list[str]) -> None:
-        nonlocal done
-        while True:
-            try:
-                tasks.put(chunk, timeout=0.1)
-                break
-            except queue.Full:
-                done += collect(block=False)
-                _check_alive(procs)
-        while collect(block=False):
-            done += 1
-
-    chunk: list[str] = []
-    for target in iter_paths(paths):
-        summary.inputs += 1
-        if isinstance(target, InputError):
-            failure = Failure(target.where, "read", target.reason)
-            summary.fail(failure)
-            if on_failure:
-                on_failure(failure)
-            if progress is not None:
-                progress(1)
-            continue
-        chunk.append(target)
-        if len(chunk) == _CHUNK:
-            send(chunk)
-            chunk = []
-    if chunk:
-        send(chunk)
-    for _ in procs:
-        tasks.put(None)
-    while done < workers:
-        if collect(block=True):
-            done += 1
-        else:
-            _check_alive(procs)
-    for p in procs:
-        p.join()
-
-
-def _check_alive(procs) -> None:
-    for p in procs:
-        if p.exitcode not in (None, 0):
-            raise RuntimeError(f"an ingest worker died (exit code {p.exitcode}); run the same command again to resume")
-
-
-def ingest(paths: list[str], url: str, workers: int = 1, batch_size: int = 100, max_bytes: int = 50 * 2**20,
-           progress=None, on_failure=None, source=None) -> Summary:
+def ingest(paths: list[str], url: str, options: IngestOptions | None = None, *, progress=None, on_failure=None,
+           executor=None, **overrides) -> Summary:
     """Ingest every article under ``paths`` into the store at ``url``; returns the summary.
 
-    ``source(paths, stored, max_bytes)`` may replace the local workers (the Ray backfill does): it yields
-    ``(target, items)`` in input order, where items are what :func:`process_target` returns, and ``stored``
-    answers whether an id is already in the store; this process writes them, in that order.
-    """
-    engine = make_engine(url)
-    migrate(engine)
+    ``options`` (or keyword ``overrides`` of its fields: ``workers=2, batch_size=200``) say how; ``executor``
+    runs it (default: :func:`yrd.executors.local` for ``options.workers``)."""
+    options = options or IngestOptions()
+    for name, value in overrides.items():
+        if not hasattr(options, name):
+            raise TypeError(f"ingest() got an unexpected option {name!r}")
+        setattr(options, name, value)
+    engine = open_store(url)
     summary = Summary()
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     with engine.begin() as conn:
         log_id = conn.execute(insert(ingest_log).values(started_at=started, command=json.dumps(paths, ensure_ascii=False))
                               ).inserted_primary_key[0]
         empty = conn.scalar(select(documents.c.id).limit(1)) is None
-    engine.dispose()  # no pooled connection crosses into the forked workers
+    engine.dispose()  # no pooled connection crosses into forked workers
     # an input is looked up in the store only if the store held something when the run began (a re-run, a
     # resumed or an added-to store): within one run, the writer finds the same document twice by itself
-    lookup = None if empty else url
-    # the gazetteer is loaded first (before the fork: the workers share its pages), unless Ray's workers extract
-    with tuned_collector(warm=source is None):
-        _run(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure, source)
+    job = Run(list(paths), url, None if empty else url, options, summary, progress, on_failure)
+    if executor is None:
+        from .executors import local
+
+        executor = local(options.workers)
+    executor(job)
     with engine.begin() as conn:
         conn.execute(update(ingest_log).where(ingest_log.c.id == log_id).values(
             finished_at=datetime.now(timezone.utc).replace(tzinfo=None),
             summary=json.dumps(summary.as_dict(), ensure_ascii=False)))
     engine.dispose()
     return summary
-
-
-def _run(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure, source) -> None:
-    if workers > 1 and source is None:
-        _parallel(paths, url, lookup, workers, batch_size, max_bytes, summary, progress, on_failure)
-    else:
-        stored = StoredIds(lookup)
-        writer = _Writer(url, batch_size, summary, on_failure)
-        if source is not None:
-            results: Iterator = source(paths, stored, max_bytes)
-        else:
-            results = ((t, [] if isinstance(t, InputError) else process_target(t, max_bytes, stored))
-                       for t in iter_paths(paths))
-        for target, items in results:
-            summary.inputs += 1
-            if isinstance(target, InputError):
-                items = [Failure(target.where, "read", target.reason)]
-            _take(summary, items, writer, on_failure)
-            if progress is not None:
-                progress(1)
-        writer.close()

@@ -1,16 +1,160 @@
-"""The document and fact types every stage passes on (stdlib only).
+"""The document, its facts and the domain's vocabularies: what every stage passes on (stdlib only).
 
 Every offset is a Python ``str`` index into ``Document.text`` (end-exclusive),
 so ``text[span.start:span.end] == span.text`` always holds.
+
+The vocabularies (fact kinds, event and relation types, project stages in their order, place levels and
+scopes, amount qualifiers, target statuses) are written here once; the CLI's choices, the API's validation and
+the dashboard (``/api/vocabulary``) all take them from here. Facts travel as plain dicts (JSON at C speed) typed
+by the ``TypedDict``s below.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, NamedTuple, TypedDict, get_args
 
-FORMATS = ("markdown", "html", "text", "jsonl", "feed")
+# --- vocabularies -------------------------------------------------------------------------------------------
+
+FactKind = Literal["place", "person", "organization", "amount", "target", "event", "relation"]
+EventType = Literal["meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch"]
+RelationType = Literal["cooperation", "membership", "connects"]
+Stage = Literal["approval", "signing", "groundbreaking", "completion", "launch"]  # a project's stages, in order
+PlaceLevel = Literal["province", "city", "district", "county", "town", "village", "zone", "area", "foreign"]
+Scope = Literal["delta", "china", "foreign"]  # inside 上海/江苏/浙江/安徽, elsewhere in China, abroad
+Approx = Literal["exact", "over", "under", "about", "order"]
+TargetStatus = Literal["open", "reported", "achieved", "overdue"]
+OrgKind = Literal["government", "company", "university", "research", "park", "zone", "platform", "project", "other"]
+EntityKind = Literal["place", "organization", "project", "person"]
+Role = Literal["participant", "party", "subject", "place", "stage", "investment"]  # an entity's part in a fact
+Format = Literal["markdown", "html", "text", "jsonl", "feed"]
+ExportFormat = Literal["jsonl", "csv", "xlsx", "geojson", "parquet"]
+ExportTable = Literal["documents", "facts", "projects", "targets", "relations"]
+
+FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
+RELATION_TYPES: tuple[RelationType, ...] = get_args(RelationType)
+STAGES: tuple[Stage, ...] = get_args(Stage)
+PLACE_LEVELS: tuple[PlaceLevel, ...] = get_args(PlaceLevel)
+SCOPES: tuple[Scope, ...] = get_args(Scope)
+APPROXES: tuple[Approx, ...] = get_args(Approx)
+TARGET_STATUSES: tuple[TargetStatus, ...] = get_args(TargetStatus)
+ORG_KINDS: tuple[OrgKind, ...] = get_args(OrgKind)
+FORMATS: tuple[Format, ...] = get_args(Format)
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+EXPORT_TABLES: tuple[ExportTable, ...] = get_args(ExportTable)
+
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "fact_kinds": FACT_KINDS, "event_types": EVENT_TYPES, "relation_types": RELATION_TYPES, "stages": STAGES,
+    "place_levels": PLACE_LEVELS, "scopes": SCOPES, "approx": APPROXES, "target_statuses": TARGET_STATUSES,
+    "organization_kinds": ORG_KINDS, "formats": FORMATS, "export_formats": EXPORT_FORMATS,
+    "export_tables": EXPORT_TABLES,
+}
+
+
+def choices(name: str) -> str:
+    """A vocabulary written for an error message: ``meeting, signing, …``."""
+    return ", ".join(VOCABULARY[name])
+
+
+# --- facts (the shapes of ../shared/spec/FACTSHEET.md) --------------------------------------------------------
+
+
+class Mention(TypedDict):
+    start: int
+    end: int
+    text: str
+
+
+class Place(TypedDict, total=False):
+    name: str
+    adcode: str | None
+    level: PlaceLevel
+    lat: float | None
+    lon: float | None
+    parent_adcode: str | None
+    code: str | None  # a zone's or region's own code, where the gazetteer has one
+    mentions: list[Mention]
+
+
+class Person(TypedDict):
+    name: str
+    title: str | None
+    mentions: list[Mention]
+
+
+class Organization(TypedDict):
+    name: str
+    kind: OrgKind | None
+    mentions: list[Mention]
+
+
+class Amount(TypedDict, total=False):
+    value: float
+    unit: str
+    approx: Approx
+    text: str
+    start: int
+    end: int
+    kind: str  # money, percent, count, area …
+    value_max: float | None
+
+
+class Target(TypedDict, total=False):
+    deadline: int | None
+    metric: str
+    value: float | None
+    unit: str | None
+    approx: Approx | None
+    subject: str | None
+    text: str
+    start: int
+    end: int
+
+
+class Event(TypedDict, total=False):
+    type: EventType
+    date: str | None
+    participants: list[str]
+    place: str | None
+    text: str
+    start: int
+    end: int
+
+
+class Relation(TypedDict, total=False):
+    type: RelationType
+    parties: list[str]
+    topic: str | None
+    text: str
+    start: int
+    end: int
+
+
+class Link(NamedTuple):
+    """An entity's part in a fact of the same document that the fact itself does not name: a project's stage (an
+    event) or investment (an amount). ``fact`` is the fact's kind and ``index`` its place in that list."""
+
+    fact: FactKind
+    index: int
+    name: str  # the entity, by the name its mention carries in the document
+    role: Role
+
+
+_SPACE = re.compile(r"\s+")
+_RAIL = re.compile(r"(?:高速铁路|城际铁路|高铁|城际|铁路)$")
+_COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+
+
+def entity_key(name: str) -> str:
+    """The normalised name that identifies an organisation or project across articles (沪苏湖高铁 = 沪苏湖铁路,
+    …有限公司 = …公司)."""
+    return _COMPANY.sub("公司", _RAIL.sub("铁路", _SPACE.sub("", name)))
+
+
+# --- documents ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -63,10 +207,17 @@ class RawDocument:
             h.update(b"#%d" % self.part)
         return h.hexdigest()[:20]
 
+    @property
+    def where(self) -> str:
+        return self.path or self.url or "<input>"
+
 
 @dataclass
 class Document:
-    """A cleaned article: the unit every extractor and the store work on."""
+    """An article on its way through the pipeline: cleaned, then extracted, linked, signed and indexed.
+
+    The fact lists are the fact sheet's; ``links``, ``signature``, ``buckets`` and ``terms`` are what the later
+    steps add for the store (they are not part of the fact sheet)."""
 
     id: str
     source: Source
@@ -79,13 +230,21 @@ class Document:
     encoding: str = "utf-8"
     meta: dict[str, Any] = field(default_factory=dict)
     duplicate_of: str | None = None
-    places: list[dict] = field(default_factory=list)
-    people: list[dict] = field(default_factory=list)
-    organizations: list[dict] = field(default_factory=list)
-    amounts: list[dict] = field(default_factory=list)
-    targets: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    relations: list[dict] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # link step
+    signature: bytes | None = None  # sign step: MinHash, 128 little-endian uint32
+    buckets: list[int] = field(default_factory=list)  # sign step: LSH band keys
+    terms: str | None = None  # index step: the search terms of title and text
+
+    @property
+    def where(self) -> str:
+        return self.source.path or self.source.url or self.id
 
     def factsheet(self) -> dict[str, Any]:
         """The per-document contract of ../shared/spec/FACTSHEET.md (plus a few added fields)."""

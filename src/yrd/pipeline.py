@@ -1,8 +1,10 @@
-"""The list of stages, and the one place that catches a stage's failure.
+"""The named list of steps, and the one place that catches a step's failure.
 
-``run`` streams inputs through read -> clean -> extract and yields either a
-Document or a Failure (what input, which stage, one-line reason); nothing a
-bad input does stops the good ones.
+read -> clean -> extract -> link -> sign -> index. ``read`` turns the user's inputs into raw documents, ``clean``
+makes each a :class:`~yrd.model.Document`, and every later step takes a Document and returns it (or a
+:class:`Failure` with a one-line reason). The store receives a finished Document: its facts, the links of
+projects to their stages and investments, its MinHash signature and LSH band keys, and its search terms.
+Nothing a bad input does stops the good ones.
 """
 from __future__ import annotations
 
@@ -10,12 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .clean import clean
 from .errors import InputError, Rejected
-from .model import Document
+from .model import Document, RawDocument
 from .read import ReadOptions, read_all
-
-Extractor = Callable[[Document], None]
 
 
 @dataclass(frozen=True)
@@ -43,21 +42,93 @@ class Stats:
     failed: Counter = field(default_factory=Counter)
 
 
-def extractors() -> list[Extractor]:
-    """The fact extractors run on every document, in order (filled by the extract package)."""
+@dataclass(frozen=True)
+class Step:
+    """One named step: a Document in, the same Document out (filled further), or a Failure."""
+
+    name: str
+    run: Callable[[Document], Document | Failure]
+
+
+def _extract(doc: Document) -> Document:
+    from .extract.pipeline import extract_all
+
+    extract_all(doc)
+    return doc
+
+
+def _link(doc: Document) -> Document:
+    from .extract.links import link_projects
+
+    doc.links = link_projects(doc)
+    return doc
+
+
+def _sign(doc: Document) -> Document:
+    from . import dedup
+
+    doc.signature, doc.buckets = dedup.sign(doc.text)
+    return doc
+
+
+def _index(doc: Document) -> Document:
+    from .search.terms import document_terms
+
+    doc.terms = document_terms(doc.title, doc.text)
+    return doc
+
+
+EXTRACT = Step("extract", _extract)
+LINK = Step("link", _link)
+SIGN = Step("sign", _sign)
+INDEX = Step("index", _index)
+#: what follows cleaning, in order: ``yrd extract`` stops after ``extract``, an ingest runs them all
+STEPS: tuple[Step, ...] = (EXTRACT, LINK, SIGN, INDEX)
+STEP_NAMES = ("read", "clean") + tuple(s.name for s in STEPS)
+
+
+def steps_until(name: str) -> tuple[Step, ...]:
+    """The steps after cleaning up to and including ``name`` (``clean`` for none)."""
+    if name not in STEP_NAMES:
+        raise ValueError(f"step {name!r}: expected one of {', '.join(STEP_NAMES)}")
+    return STEPS[:max(0, STEP_NAMES.index(name) - 1)]
+
+
+def clean_one(raw: RawDocument) -> Document | Failure:
+    from .clean import clean
+
     try:
-        from .extract import default_extractors
-    except ImportError:
-        return []
-    return default_extractors()
+        return clean(raw)
+    except Rejected as exc:
+        return Failure(exc.where, "clean", exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
+        return _internal(raw.where, "clean", exc)
+
+
+def finish(doc: Document, steps: Iterable[Step] = STEPS) -> Document | Failure:
+    """Run ``steps`` on a clean document; the first failure ends it."""
+    for step in steps:
+        try:
+            out = step.run(doc)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
+            return _internal(doc.where, step.name, exc)
+        if isinstance(out, Failure):
+            return out
+        doc = out
+    return doc
+
+
+def _internal(where: str, stage: str, exc: Exception) -> Failure:
+    return Failure(where, stage, f"internal error {type(exc).__name__}: {exc} (please report this input)")
 
 
 def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats | None = None,
-        steps: list[Extractor] | None = None, known: Container[str] | None = None
+        steps: Iterable[Step] | None = None, known: Container[str] | None = None
         ) -> Iterator[Document | Failure | Known]:
-    """Read, clean and extract every article under ``paths`` (articles whose id is in ``known`` are not redone)."""
+    """Read every article under ``paths``, clean it and run ``steps`` on it (default: up to ``extract``); an
+    article whose id is in ``known`` is not done again."""
     stats = stats if stats is not None else Stats()
-    steps = extractors() if steps is None else steps
+    steps = tuple(steps_until("extract") if steps is None else steps)
     for item in read_all(paths, options):
         stats.read += 1
         if isinstance(item, InputError):
@@ -65,23 +136,17 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
             yield Failure(item.where, "read", item.reason)
             continue
         if known is not None and item.id in known:
-            yield Known(item.id, item.path or item.url or "<input>")
+            yield Known(item.id, item.where)
             continue
-        try:
-            doc = clean(item)
-            for step in steps:
-                step(doc)
-        except Rejected as exc:
-            stats.failed["clean: no article text"] += 1
-            yield Failure(exc.where, "clean", exc.reason)
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
-            where = item.path or item.url or "<input>"
-            stats.failed[f"bug: {type(exc).__name__}"] += 1
-            yield Failure(where, "internal", f"internal error {type(exc).__name__}: {exc} (please report this input)")
+        out = clean_one(item)
+        if isinstance(out, Document):
+            out = finish(out, steps)
+        if isinstance(out, Failure):
+            stats.failed[f"{out.stage}: {reason_kind(out.reason)}"] += 1
+            yield out
             continue
         stats.ok += 1
-        yield doc
+        yield out
 
 
 def reason_kind(reason: str) -> str:

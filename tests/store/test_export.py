@@ -15,9 +15,10 @@ from yrd.errors import YrdError
 from yrd.export import DOC_COLUMNS, FACT_COLUMNS, TABLES, export
 from yrd.ingest import ingest
 from yrd.store.db import make_engine
-from yrd.store.query import FACT_KINDS, Filters, factsheet
+from yrd.model import FACT_KINDS
+from yrd.store.query import Filters, factsheet
 from yrd.store.schema import documents
-from yrd.store.write import compress, decompress
+from yrd.store.rows import compress, decompress
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 FIELDS = ("id", "source", "title", "published_at", "script", "text", "duplicate_of", "places", "people",

@@ -11,10 +11,11 @@ from alembic.config import Config
 
 from yrd.ingest import ingest
 from yrd.pipeline import Failure, run
-from yrd.store import make_engine, migrate
+from yrd.store import make_engine
 from yrd.store import query as Q
 from yrd.store.db import MIGRATIONS
-from yrd.store.write import doc_key, pub_date
+from yrd.store.rows import doc_key, pub_date
+from yrd.upgrade import open_store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 
@@ -69,8 +70,8 @@ def test_a_first_release_store_is_converted(store_url, tmp_path):
     engine = _v1_store(store_url)
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM documents")) == 11
-    migrate(engine)  # what opening the store with this release does
     engine.dispose()
+    open_store(store_url).dispose()  # what opening the store with this release does
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     ingest([str(SAMPLES)], fresh)
     converted, expected = _answers(store_url), _answers(fresh)
@@ -79,4 +80,4 @@ def test_a_first_release_store_is_converted(store_url, tmp_path):
     assert converted[2] == expected[2]  # the same search hits
     assert converted[3] == expected[3]  # every fact sheet, text and facts, identical
     assert converted[4] == expected[4] and converted[5] == expected[5]
-    migrate(make_engine(store_url))  # and again: nothing to do
+    open_store(store_url).dispose()  # and again: nothing to do

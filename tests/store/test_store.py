@@ -115,8 +115,10 @@ def test_search_on_a_large_store_ranks_the_newest_and_counts_to_a_cap(store_url,
     with engine.connect() as conn:
         full = Q.search_page(conn, "长三角", Q.Filters(), limit=50)
         assert full.exact and full.total >= 5
-        monkeypatch.setattr(Q, "SEARCH_WINDOW", 3)
-        monkeypatch.setattr(Q, "COUNT_CAP", 4)
+        from yrd.store.query import fulltext as search_module
+
+        monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
+        monkeypatch.setattr(search_module, "COUNT_CAP", 4)
         capped = Q.search_page(conn, "长三角", Q.Filters(), limit=1)  # ranks max(3, 3 x 1) matches
         assert not capped.exact and capped.total == 4  # "more than 4"
         by_date = sorted(full.hits, key=lambda h: (h["published_at"] or "")[:10], reverse=True)

@@ -9,15 +9,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..store import make_engine, migrate
+from ..upgrade import open_store
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
 
 def create_app(url: str, token: str | None = None) -> FastAPI:
     """An app serving the store at ``url``; read-only unless ``token`` is given (then ingest needs it)."""
-    engine = make_engine(url)
-    migrate(engine)
+    engine = open_store(url)
     app = FastAPI(title="yrd — Yangtze River Delta Integration Observatory", version=__version__,
                   docs_url=None, redoc_url=None,
                   description="Articles, facts with their evidence, projects, targets and the cooperation network "

@@ -9,7 +9,8 @@ from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy.engine import Connection
 
 from ..errors import YrdError
-from ..store.query import EVENT_TYPES, FACT_KINDS, Filters, parse_day
+from ..model import EVENT_TYPES, FACT_KINDS, choices
+from ..store.query import Filters, parse_day
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -28,15 +29,15 @@ def filters(
     place: Annotated[str | None, Query(pattern=r"^\d{6}$", description="Adcode; a city includes its districts (330400)")] = None,
     date_from: Annotated[str | None, Query(alias="from", description="Published on or after YYYY[-MM[-DD]]")] = None,
     date_to: Annotated[str | None, Query(alias="to", description="Published on or before YYYY[-MM[-DD]]")] = None,
-    event_type: Annotated[str | None, Query(description="One of: " + ", ".join(EVENT_TYPES))] = None,
-    kind: Annotated[str | None, Query(description="Documents with a fact of this kind: " + ", ".join(FACT_KINDS))] = None,
+    event_type: Annotated[str | None, Query(description="One of: " + choices("event_types"))] = None,
+    kind: Annotated[str | None, Query(description="Documents with a fact of this kind: " + choices("fact_kinds"))] = None,
     publisher: Annotated[str | None, Query(max_length=200)] = None,
     include_duplicates: bool = False,
 ) -> Filters:
     if event_type and event_type not in EVENT_TYPES:
-        raise HTTPException(422, f"event_type={event_type!r}: expected one of {', '.join(EVENT_TYPES)}")
+        raise HTTPException(422, f"event_type={event_type!r}: expected one of {choices('event_types')}")
     if kind and kind not in FACT_KINDS:
-        raise HTTPException(422, f"kind={kind!r}: expected one of {', '.join(FACT_KINDS)}")
+        raise HTTPException(422, f"kind={kind!r}: expected one of {choices('fact_kinds')}")
     f = Filters(place, _date(date_from, "from"), _date(date_to, "to"), event_type, kind, publisher, include_duplicates)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise HTTPException(422, f"from={date_from} is after to={date_to}")

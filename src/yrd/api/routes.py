@@ -7,10 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from ..errors import YrdError
+from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, PLACE_LEVELS, RELATION_TYPES, TARGET_STATUSES,
+                     VOCABULARY)
 from ..store import query as Q
 from .deps import Conn, Filt, Paging
 
 router = APIRouter(prefix="/api")
+
+
+def one_of(values) -> str:
+    """A regex accepting exactly one of ``values`` (a vocabulary of ``yrd.model``)."""
+    return "^(" + "|".join(values) + ")$"
+
+
+@router.get("/vocabulary", summary="The domain's vocabularies: fact kinds, event and relation types, stages in order …")
+def vocabulary() -> dict:
+    return {k: list(v) for k, v in VOCABULARY.items()}
 
 
 def _page(total: int, items: list, page) -> dict:
@@ -65,7 +77,7 @@ def search(conn: Conn, f: Filt, page: Paging, q: Annotated[str, Query(min_length
 
 @router.get("/places", summary="Places by activity (articles that mention them), with coordinates")
 def places(conn: Conn, f: Filt, level: Annotated[str | None, Query(
-        pattern="^(province|city|district|county|town|zone|area|foreign)$")] = None,
+        pattern=one_of(PLACE_LEVELS))] = None,
            limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
     items = Q.places(conn, f, level, limit)
     return {"total": len(items), "items": items}
@@ -107,28 +119,28 @@ def projects(conn: Conn, f: Filt, page: Paging) -> dict:
 
 @router.get("/targets", summary="The target tracker: targets by deadline, latest report and status")
 def targets(conn: Conn, f: Filt, page: Paging, due: Annotated[int | None, Query(ge=1949, le=2100)] = None,
-            status: Annotated[str | None, Query(pattern="^(open|reported|achieved|overdue)$")] = None) -> dict:
+            status: Annotated[str | None, Query(pattern=one_of(TARGET_STATUSES))] = None) -> dict:
     total, items = Q.targets(conn, f, due=due, status=status, limit=page.limit, offset=page.offset)
     return _page(total, items, page)
 
 
 @router.get("/events", summary="The timeline: events with date, participants and place")
 def events(conn: Conn, f: Filt, page: Paging, type: Annotated[str | None, Query(  # noqa: A002
-        pattern="^(" + "|".join(Q.EVENT_TYPES) + ")$")] = None) -> dict:
+        pattern=one_of(EVENT_TYPES))] = None) -> dict:
     total, items = Q.events(conn, f, type, page.limit, page.offset)
     return _page(total, items, page)
 
 
 @router.get("/relations", summary="The cooperation network: nodes and weighted edges with topics and documents")
 def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A002
-        pattern="^(cooperation|membership|connects)$")] = None,
+        pattern=one_of(RELATION_TYPES))] = None,
               limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
     return Q.network(conn, f, type, limit)
 
 
 @router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, parquet")
-def export_file(conn: Conn, f: Filt, format: Annotated[str, Query(pattern="^(xlsx|csv|jsonl|geojson|parquet)$")] = "xlsx",  # noqa: A002
-                table: Annotated[str, Query(pattern="^(documents|facts|projects|targets|relations)$")] = "projects"):
+def export_file(conn: Conn, f: Filt, format: Annotated[str, Query(pattern=one_of(EXPORT_FORMATS))] = "xlsx",  # noqa: A002
+                table: Annotated[str, Query(pattern=one_of(EXPORT_TABLES))] = "projects"):
     import os
     import tempfile
 

@@ -13,6 +13,7 @@ same matches.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -26,16 +27,16 @@ def _hash(a: int, b: int) -> int:
     return ((a * _MUL) & 0xFFFFFFFF ^ b) & _MASK
 
 
-_last: list = [None, None]  # the last text hashed and its hashes: every lexicon reads the same article
+_last = threading.local()  # per thread: the last text hashed and its hashes (every lexicon reads the same article)
 
 
 def _bigram_hashes(text: str) -> np.ndarray:
     """The hash of every character bigram of ``text`` (vectorised :func:`_hash`)."""
-    if _last[0] is text:
-        return _last[1]
+    if getattr(_last, "text", None) is text:
+        return _last.hashes
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     h = ((codes[:-1] * np.uint32(_MUL)) ^ codes[1:]) & np.uint32(_MASK)
-    _last[0], _last[1] = text, h
+    _last.text, _last.hashes = text, h
     return h
 
 

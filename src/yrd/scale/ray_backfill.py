@@ -15,18 +15,23 @@ import pickle
 from collections.abc import Iterator
 
 from ..errors import InputError, YrdError
-from ..ingest import StoredIds, Summary, ingest, process_target, tuned_collector
+from ..executors import write_in_order
+from ..ingest import IngestOptions, Run, StoredIds, Summary, ingest, process_target, tuned_collector
 from ..read.inputs import iter_paths
 
 
-def _process_batch(batch: dict, stored: StoredIds, max_bytes: int) -> dict:
-    with tuned_collector():  # (as in a local worker: cheap to enter, the tables load once per Ray worker)
-        payloads = [pickle.dumps(process_target(t, max_bytes, stored)) for t in batch["target"]]
+def _process_batch(batch: dict, stored: StoredIds, options: IngestOptions) -> dict:
+    with tuned_collector():  # (a Ray worker owns its process: the tables load once per worker)
+        payloads = [pickle.dumps(process_target(t, options, stored)) for t in batch["target"]]
     return {"order": batch["order"], "payload": payloads}
 
 
-def _ray_source(address: str | None, num_cpus: int | None):
-    def source(paths: list[str], stored: StoredIds, max_bytes: int) -> Iterator[tuple]:
+def ray_executor(address: str | None = None, num_cpus: int | None = None):
+    """An executor (``yrd.ingest.ingest(executor=…)``) that finishes documents on Ray and writes them here."""
+    def execute(job: Run) -> None:
+        write_in_order(job, _results(job.paths, StoredIds(job.lookup), job.options))
+
+    def _results(paths: list[str], stored: StoredIds, options: IngestOptions) -> Iterator[tuple]:
         import ray
 
         if not ray.is_initialized():
@@ -48,7 +53,7 @@ def _ray_source(address: str | None, num_cpus: int | None):
         done: dict[int, list] = {}
         if items:
             ds = ray.data.from_items(items).map_batches(
-                _process_batch, batch_size=4, fn_kwargs={"stored": stored, "max_bytes": max_bytes})
+                _process_batch, batch_size=4, fn_kwargs={"stored": stored, "options": options})
             rows = iter(ds.iter_rows())
         else:
             rows = iter(())
@@ -61,15 +66,15 @@ def _ray_source(address: str | None, num_cpus: int | None):
                 done[int(row["order"])] = pickle.loads(row["payload"])
             yield target, done.pop(i)
 
-    return source
+    return execute
 
 
-def ingest_ray(paths: list[str], url: str, address: str | None = None, batch_size: int = 100,
-               max_bytes: int = 50 * 2**20, num_cpus: int | None = None, progress=None, on_failure=None) -> Summary:
+def ingest_ray(paths: list[str], url: str, address: str | None = None, options: IngestOptions | None = None,
+               num_cpus: int | None = None, progress=None, on_failure=None, **overrides) -> Summary:
     """Ingest on Ray: a cluster at ``address`` (``ray://host:10001``), or a local Ray started here."""
     try:
         import ray  # noqa: F401
     except ImportError:
         raise YrdError("Ray is not installed: pip install 'ray[data]' (see the README's section on Ray)") from None
-    return ingest(paths, url, batch_size=batch_size, max_bytes=max_bytes, progress=progress, on_failure=on_failure,
-                  source=_ray_source(address, num_cpus))
+    return ingest(paths, url, options, progress=progress, on_failure=on_failure,
+                  executor=ray_executor(address, num_cpus), **overrides)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Connection, Engine
 
+from .. import settings
 from ..errors import YrdError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -15,10 +17,7 @@ WAL_CHECKPOINT_PAGES = 8192  # a writer's automatic checkpoint: every 32 MB of l
 
 def default_url() -> str:
     """``$YRD_DB``, else a SQLite file in the user's data directory (``$XDG_DATA_HOME/yrd/yrd.db``)."""
-    if os.environ.get("YRD_DB"):
-        return os.environ["YRD_DB"]
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "yrd"
-    return f"sqlite:///{base / 'yrd.db'}"
+    return settings.default_store()
 
 
 def normalise_url(url: str) -> str:
@@ -92,8 +91,30 @@ def _at_head(engine: Engine, cfg) -> bool:
     return current == set(ScriptDirectory.from_config(cfg).get_heads())
 
 
-def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest migration (idempotent)."""
+Replay = Callable[[Connection, str], None]
+
+
+def v1_documents(conn: Connection) -> str | None:
+    """The table of a first-release store's documents that migration 0002 set aside, if it is still there."""
+    if conn.dialect.name == "sqlite":
+        return "documents_v1" if inspect(conn).has_table("documents_v1") else None
+    return "yrd_v1.documents" if inspect(conn).has_table("documents", schema="yrd_v1") else None
+
+
+def drop_v1(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for table in ("links", "lsh_bands", "minhash", "search_terms", "facts", "entities", "documents"):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_v1")
+    else:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS yrd_v1 CASCADE")
+
+
+def migrate(engine: Engine, replay: Replay | None = None) -> None:
+    """Upgrade the schema to the newest migration (idempotent).
+
+    A store made by the first release keeps its documents aside until they are replayed through the running
+    release's pipeline and writer: ``replay(conn, table)`` does it (``yrd.upgrade.open_store`` passes it; the
+    store itself knows nothing of the pipeline)."""
     from alembic import command
     from alembic.config import Config
 
@@ -109,8 +130,21 @@ def migrate(engine: Engine) -> None:
         own = engine = make_engine(engine.url.render_as_string(hide_password=False), writer=True)
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two first runs must not both create the schema
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(2037669887)")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            old = v1_documents(conn)
+            if old is not None and conn.exec_driver_sql(f"SELECT count(*) FROM {old}").scalar() == 0:
+                drop_v1(conn)  # a new store: 0001 made the tables that 0002 set aside, empty
+            elif old is not None:
+                if replay is None:
+                    raise YrdError("this store was made by the first release: open it once with the yrd command "
+                                   "(e.g. `yrd stats`) to convert it")
+                replay(conn, old)
+                drop_v1(conn)
+    except YrdError:
+        raise
     except Exception as exc:  # noqa: BLE001 - connection refused, permissions …
         msg = str(exc).splitlines()[0]
         raise YrdError(f"{engine.url.render_as_string(hide_password=True)}: cannot open the knowledge base ({msg})") from None

@@ -48,8 +48,8 @@ documents = Table(
     Column("duplicate_of", String(40), index=True),
     Column("similarity", Float),  # to the canonical document, for duplicates
     Column("sheet", LargeBinary, nullable=False),  # zlib-compressed JSON fact sheet (FACTSHEET.md) without its text
-    Column("kinds", Integer, nullable=False, default=0),  # bit mask of the fact kinds it has (write.KIND_BITS)
-    Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (write.EVENT_BITS)
+    Column("kinds", Integer, nullable=False, default=0),  # bit mask of the fact kinds it has (rows.KIND_BITS)
+    Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (rows.EVENT_BITS)
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
 )
@@ -64,8 +64,9 @@ facts = Table(
     Column("text", Text, nullable=False),  # the evidence: doc.text[start:end]
     Column("label", String(300)),  # name, event type, target metric …
     Column("code", String(16)),  # adcode of a place
-    Column("event_type", String(16)),
-    Column("date", String(20)),  # event date or target deadline (ISO, at its precision)
+    Column("type", String(16)),  # an event's type, a relation's type (model.EVENT_TYPES, model.RELATION_TYPES)
+    Column("date", String(20)),  # an event's date (ISO, at its precision)
+    Column("deadline", Integer),  # a target's deadline year
     Column("day", String(20)),  # for ordering: the fact's date, else its document's publication date
     Column("value", Float),
     Column("unit", String(24)),
@@ -74,9 +75,10 @@ facts = Table(
     Index("ix_facts_entity_doc", "entity_id", "doc_num"),
     # partial indexes: only the rows of one kind pay for them (the queries name the kind as a literal)
     Index("ix_facts_event_day", "day", sqlite_where=text("kind = 'event'"), postgresql_where=text("kind = 'event'")),
-    Index("ix_facts_event_type_day", "event_type", "day", sqlite_where=text("kind = 'event'"),
+    Index("ix_facts_event_type_day", "type", "day", sqlite_where=text("kind = 'event'"),
           postgresql_where=text("kind = 'event'")),
-    Index("ix_facts_target", "date", "label", sqlite_where=text("kind = 'target'"), postgresql_where=text("kind = 'target'")),
+    Index("ix_facts_target", "deadline", "label", sqlite_where=text("kind = 'target'"),
+          postgresql_where=text("kind = 'target'")),
     Index("ix_facts_relation_doc", "doc_num", sqlite_where=text("kind = 'relation'"),
           postgresql_where=text("kind = 'relation'")),
 )

@@ -1,309 +1,44 @@
-"""Write documents into the knowledge base: once each, in transactional batches, with their facts linked.
+"""Write finished documents into the knowledge base: once each, in transactional batches, with their facts linked.
 
 A batch is one transaction: killed at any moment, the store holds whole
 documents only, and running the same command again adds exactly what is
 missing (documents are keyed by the hash of their bytes).
 
-The work is split for speed. :func:`prepare` runs where the document was
-extracted (a worker process, a Ray worker): it computes the MinHash signature,
-the LSH buckets, the search terms, the compressed raw bytes and fact sheet, and
-every fact row. :func:`write_batch` runs in the single writer: it decides
-versions and duplicates for the whole batch with a few queries, inserts every
-table with one statement per table, and keeps the tables the dashboard reads
-(entity counts, documents by place and entity, the network's edges, totals)
-up to date for the documents that are canonical.
+The rows of a document are made where it was finished (:func:`yrd.store.rows.rows`); :func:`write_batch` runs
+in the single writer: it decides versions and duplicates for the whole batch with a few queries, inserts every
+table with one statement per table, and keeps the tables the dashboard reads (entity counts, documents by place
+and entity, the network's edges, totals) up to date for the documents that are canonical.
 """
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from itertools import islice, repeat
 
-import orjson
-import zstandard
+import numpy as np
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text as sql_text, update
 from sqlalchemy.engine import Connection
 
-from .. import dedup
-from ..extract.text import sentences
-from ..model import Document
-from ..search.terms import document_terms
-from .schema import counters, doc_places, documents, edge_docs, edges, entities, facts, lsh_bands, minhash
+from .. import settings
+from .rows import SEQ_BITS, DocRows, EntityRow, FactRow, day_number
+from .schema import counters, doc_places, documents, edge_docs, edges, entities, facts
 
-_RAIL = re.compile(r"(?:高速铁路|城际铁路|高铁|城际|铁路)$")
-_COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
-_INVEST = re.compile(r"投资|总投资|投入|资金|造价|金额|融资")
-_JUNK = ("spam", "breadcrumb", "page counter", "related-links list")
-_DAY0 = date(1900, 1, 1).toordinal() - 1  # day 1 is 1900-01-01; undated documents have day 0 and sort last
-SEQ_BITS = 24  # documents per publication day a ``num`` can tell apart
 WRITE_LOCK = 0x79726400  # the PostgreSQL advisory lock every write transaction holds ("yrd")
-FACT_KINDS = ("place", "person", "organization", "amount", "target", "event", "relation")
-EVENT_TYPES = ("meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch")
-KIND_BITS = {k: 1 << i for i, k in enumerate(FACT_KINDS)}  # documents.kinds
-EVENT_BITS = {t: 1 << i for i, t in enumerate(EVENT_TYPES)}  # documents.event_types
 _MAX_PARAMS = 900  # bound parameters per IN (…) list, well under every backend's limit
-
-
-_ZSTD = zstandard.ZstdCompressor(level=1)
-
-
-def compress(data: bytes) -> bytes:
-    """Raw bytes and fact sheets are stored zstd-compressed (level 1: 2x faster than zlib's fastest, as small)."""
-    return _ZSTD.compress(data)
-
-
-def decompress(data: bytes) -> bytes:
-    return zstandard.ZstdDecompressor().decompress(data)
-
-
-def dumps(obj) -> str:
-    """Compact JSON of a fact or a fact sheet (orjson: ten times json.dumps); json for what orjson refuses."""
-    try:
-        return orjson.dumps(obj).decode()
-    except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits, a non-str key …
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def org_key(name: str) -> str:
-    """The normalised name that identifies an organisation or project across articles (沪苏湖高铁 = 沪苏湖铁路)."""
-    key = re.sub(r"\s+", "", name)
-    key = _RAIL.sub("铁路", key)
-    key = _COMPANY.sub("公司", key)
-    return key
-
-
-def _fit(value, length: int):
-    """Cut a string to its column's length (PostgreSQL refuses longer ones; SQLite would keep them)."""
-    return value[:length] if isinstance(value, str) else value
-
-
-# the lengths of the string columns the writer fills from article text (read once: a column's attributes are slow)
-_PUBLISHER, _AUTHOR, _ENCODING = (documents.c[k].type.length for k in ("publisher", "author", "encoding"))
 _E_KEY, _E_NAME, _E_SUBKIND, _E_CODE, _E_PARENT = (entities.c[k].type.length for k in ("key", "name", "subkind", "code",
                                                                                      "parent"))
 
 
-# a fact row as ``prepare`` makes it: the columns of ``facts`` but its id, document and entity, in this order
-FACT_ROW = ("kind", "start", "end", "text", "label", "code", "event_type", "date", "day", "value", "unit", "data")
-KIND, START, END, TEXT, LABEL, CODE, EVENT_TYPE, DATE, DAY, VALUE, UNIT, DATA = range(len(FACT_ROW))
-_LABEL, _CODE, _TYPE, _DATE, _DAY, _UNIT = (facts.c[k].type.length for k in ("label", "code", "event_type", "date",
-                                                                             "day", "unit"))
+def _fit(value, length: int):
+    return value[:length] if isinstance(value, str) else value
 
 
-def pub_date(published_at: str | None) -> date | None:
-    if not published_at:
-        return None
-    try:
-        y, m, d = (published_at[:10].split("-") + ["1", "1"])[:3]
-        return date(int(y), int(m or 1), int(d or 1))
-    except ValueError:
-        return None
-
-
-def day_number(published: date | None) -> int:
-    """The publication day as the high part of ``documents.num`` (0 when unknown)."""
-    return published.toordinal() - _DAY0 if published else 0
-
-
-def doc_key(doc: Document) -> str:
-    if doc.source.url:
-        return doc.source.url[:700]
-    return f"{doc.source.path or ''}#{doc.title}"[:700]
-
-
-def place_codes(code: str) -> list[str]:
-    """A place's code with its city's and province's: 330421 -> 330421, 330400, 330000 (so a filter on a city
-    finds the documents that name only one of its counties)."""
-    out = [code]
-    if len(code) == 6 and code.isdigit():
-        for parent in (code[:4] + "00", code[:2] + "0000"):
-            if parent not in out:
-                out.append(parent)
-    return out
-
-
-# --- the worker's part ----------------------------------------------------------------------------------
-
-
-@dataclass
-class EntityRef:
-    kind: str  # place, organization, project, person
-    key: str
-    name: str
-    subkind: str | None = None
-    code: str | None = None
-    parent: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-
-
-@dataclass
-class Prepared:
-    """A document ready to store, computed where it was extracted; the writer only decides and inserts.
-
-    ``doc`` keeps its text and metadata (its raw bytes and fact lists travel compressed in ``raw_z`` and
-    ``sheet_z``); ``fact_rows`` are the rows of ``facts`` as tuples in :data:`FACT_ROW` order (no id, document
-    or entity), ``fact_entities`` the entity of each row (an index into ``entity_refs`` or None) and
-    ``link_specs`` (row index, entity index, role) the links; ``codes`` the codes of its places with their
-    cities' and provinces' (:func:`place_codes`), ``kinds`` and ``event_types`` its bit masks.
-    """
-
-    doc: Document
-    signature: bytes
-    buckets: list[int]
-    terms: str
-    raw_z: bytes | None
-    sheet_z: bytes
-    key: str
-    junk: bool
-    entity_refs: list[EntityRef]
-    fact_rows: list[tuple]
-    fact_entities: list[int | None]
-    link_specs: list[tuple[int, int, str]]
-    codes: list[str] = field(default_factory=list)
-    kinds: int = 0
-    event_types: int = 0
-
-
-def sheet_json(doc: Document) -> str:
-    """The fact sheet without its text (the store keeps the text in its own column)."""
-    sheet = doc.factsheet()
-    del sheet["text"]
-    return dumps(sheet)
-
-
-def prepare(doc: Document) -> Prepared:
-    """Everything the writer needs for ``doc``, computed once (in a worker)."""
-    sig = dedup.signature(doc.text)
-    refs: list[EntityRef] = []
-    ref_index: dict[tuple[str, str], int] = {}
-
-    def ref(r: EntityRef) -> int:
-        k = (r.kind, r.key)
-        if k not in ref_index:
-            ref_index[k] = len(refs)
-            refs.append(r)
-        return ref_index[k]
-
-    published = pub_date(doc.published_at)
-    pub_day = published.isoformat() if published else None
-    rows: list[tuple] = []  # FactRow tuples
-    row_entity: list[int | None] = []
-    by_name: dict[str, int] = {}
-    project_mentions: list[tuple[int, int]] = []  # (start, entity index)
-    row, entity_of = rows.append, row_entity.append
-    codes: set[str] = set()
-
-    for p in doc.places:
-        code = p["adcode"] or p.get("code")
-        e = ref(EntityRef("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
-                          p.get("parent_adcode"), p.get("lat"), p.get("lon")))
-        by_name[p["name"]] = e
-        label, code = p["name"][:_LABEL], _fit(code, _CODE)
-        if code and p["mentions"]:  # (what a place filter lists: its districts' documents too)
-            codes.update(place_codes(code))
-        for m in p["mentions"]:  # (a mention's details are its entity's: its row keeps no JSON of its own)
-            by_name.setdefault(m["text"], e)
-            row(("place", m["start"], m["end"], m["text"], label, code, None, None, pub_day, None, None, ""))
-            entity_of(e)
-    for o in doc.organizations:
-        kind = "project" if o.get("kind") == "project" else "organization"
-        e = ref(EntityRef(kind, org_key(o["name"]), o["name"], o.get("kind")))
-        by_name[o["name"]] = e
-        label = o["name"][:_LABEL]
-        for m in o["mentions"]:
-            row(("organization", m["start"], m["end"], m["text"], label, None, None, None, pub_day, None, None, ""))
-            entity_of(e)
-            if kind == "project":
-                project_mentions.append((m["start"], e))
-    for person in doc.people:
-        e = ref(EntityRef("person", person["name"], person["name"], person.get("title")))
-        by_name[person["name"]] = e
-        data = dumps({"name": person["name"], "title": person.get("title"), "date": doc.published_at})
-        label = person["name"][:_LABEL]
-        for m in person["mentions"]:
-            row(("person", m["start"], m["end"], m["text"], label, None, None, None, pub_day, None, None, data))
-            entity_of(e)
-    amount_rows = []
-    for a in doc.amounts:
-        unit = _fit(a["unit"], _UNIT)
-        amount_rows.append((len(rows), a))
-        row(("amount", a["start"], a["end"], a["text"], _fit(a["unit"], _LABEL), None, None, None, pub_day,
-             float(a["value"]), unit, dumps(a)))
-        entity_of(None)
-    links: set[tuple[int, int, str]] = set()
-    for t in doc.targets:
-        i = len(rows)
-        row(("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None,
-             _fit(str(t["deadline"]), _DATE) if t["deadline"] else None, pub_day,
-             float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t)))
-        entity_of(None)
-        if t.get("subject") in by_name:
-            links.add((i, by_name[t["subject"]], "subject"))
-    event_rows = []
-    for e in doc.events:
-        i = len(rows)
-        event_type = _fit(e["type"], _TYPE)
-        row(("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), None, event_type, _fit(e["date"], _DATE),
-             _fit(e["date"], _DAY) or pub_day, None, None, dumps(e)))
-        entity_of(None)
-        event_rows.append(i)
-        for name in e.get("participants", []):
-            if name in by_name:
-                links.add((i, by_name[name], "participant"))
-        if e.get("place") in by_name:
-            links.add((i, by_name[e["place"]], "place"))
-    for r in doc.relations:
-        i = len(rows)
-        row(("relation", r["start"], r["end"], r["text"], _fit(r["type"], _LABEL), None, _fit(r["type"], _TYPE), None,
-             pub_day, None, None, dumps(r)))
-        entity_of(None)
-        for name in r.get("parties", []):
-            if name in by_name:
-                links.add((i, by_name[name], "party"))
-    if project_mentions and (event_rows or amount_rows):
-        spans = sentences(doc.text)
-        for i in event_rows:
-            s_start, s_end = _sentence(spans, rows[i][START])
-            for p_start, e in project_mentions:
-                if s_start <= p_start < s_end:
-                    links.add((i, e, "stage"))
-        for i, a in amount_rows:
-            if a.get("kind") != "money":
-                continue
-            s_start, s_end = _sentence(spans, a["start"])
-            for p_start, e in project_mentions:
-                if s_start <= p_start < s_end and _INVEST.search(doc.text[s_start:a["end"]]):
-                    links.add((i, e, "investment"))
-    kinds = events = 0
-    for r in rows:
-        kinds |= KIND_BITS[r[KIND]]
-    for i in event_rows:
-        events |= EVENT_BITS.get(rows[i][EVENT_TYPE], 0)
-    dropped = (doc.meta or {}).get("dropped") or {}
-    raw_z = compress(doc.raw) if doc.raw else None
-    slim = Document(doc.id, doc.source, doc.title, doc.published_at, doc.script, doc.text, doc.original_text,
-                    b"", doc.encoding, doc.meta)
-    return Prepared(
-        doc=slim, signature=dedup.to_bytes(sig), buckets=dedup.band_keys(sig),
-        terms=document_terms(doc.title, doc.text), raw_z=raw_z,
-        sheet_z=compress(sheet_json(doc).encode("utf-8")), key=doc_key(doc),
-        junk=any(dropped.get(reason) for reason in _JUNK), entity_refs=refs, fact_rows=rows,
-        fact_entities=row_entity, link_specs=sorted(links), codes=sorted(codes), kinds=kinds, event_types=events,
-    )
-
-
-def _sentence(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= offset < e:
-            return s, e
-    return offset, offset + 1
-
-
-# --- the writer's part ----------------------------------------------------------------------------------
+def similarity(a: bytes, b: bytes) -> float:
+    """The estimated Jaccard similarity of two stored MinHash signatures: the share of equal values."""
+    x, y = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(x == y)) / len(x)
 
 
 @dataclass
@@ -336,7 +71,7 @@ class _Stored:
 
 @dataclass
 class _Pending:
-    item: Prepared
+    item: DocRows
     num: int
     version: int
     stored: _Stored
@@ -418,8 +153,8 @@ class _Writer:
                                                   edges.c.type == bindparam("et"))).values(count=edges.c.count - 1),
                          [{"ea": a, "eb": b, "et": t} for a, b, t in pairs])
             conn.execute(delete(edge_docs).where(edge_docs.c.doc_num == num))
-        for etype, n in conn.execute(select(facts.c.event_type, func.count()).where(
-                and_(facts.c.doc_num == num, facts.c.kind == "event")).group_by(facts.c.event_type)):
+        for etype, n in conn.execute(select(facts.c.type, func.count()).where(
+                and_(facts.c.doc_num == num, facts.c.kind == "event")).group_by(facts.c.type)):
             self.counts["events"] -= n
             self.counts["events:" + etype] -= n
         self.counts["targets"] -= conn.scalar(select(func.count()).select_from(facts).where(
@@ -433,7 +168,7 @@ class _Writer:
 
     # -- the batch -------------------------------------------------------------------------------------
 
-    def write(self, batch: list[Prepared], wait: bool = True) -> BatchResult:
+    def write(self, batch: list[DocRows], wait: bool = True) -> BatchResult:
         conn = self.conn
         result = BatchResult()
         if not self.sqlite:  # one writer at a time (SQLite's writers queue on its own write lock)
@@ -441,20 +176,20 @@ class _Writer:
                 conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             elif not conn.scalar(sql_text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}):
                 raise Busy("another writer holds the store's write lock")
-        ids = list(dict.fromkeys(p.doc.id for p in batch))
+        ids = list(dict.fromkeys(p.document.id for p in batch))
         existing = {r[0] for r in self._select_in("SELECT id FROM documents WHERE id IN ({IN})", ids)}
-        todo: list[Prepared] = []
+        todo: list[DocRows] = []
         seen: set[str] = set()
         for item in batch:
-            if item.doc.id in existing or item.doc.id in seen:
+            if item.document.id in existing or item.document.id in seen:
                 result.unchanged += 1
             else:
-                seen.add(item.doc.id)
+                seen.add(item.document.id)
                 todo.append(item)
         if not todo:
             return result
         # the current versions of the same articles, and every stored document that shares an LSH bucket
-        keys = list({p.key for p in todo})
+        keys = list({p.document.key for p in todo})
         previous: dict[str, _Stored] = {}
         for r in self._select_in(
                 "SELECT num, id, key, duplicate_of, published_at, script, junk, version, canonical, publisher "
@@ -473,20 +208,20 @@ class _Writer:
                                     r.signature)
         by_id = {s.id: s for s in stored.values()}
 
-        self._load_days({day_number(pub_date(p.doc.published_at)) for p in todo})
+        self._load_days({day_number(p.document.published_date) for p in todo})
         pending: list[_Pending] = []
         pending_by_key: dict[str, _Pending] = {}
         pending_by_bucket: dict[int, list[_Pending]] = defaultdict(list)
         for item in todo:
-            doc = item.doc
+            doc = item.document
             version = 1
-            prev = pending_by_key.get(item.key)
+            prev = pending_by_key.get(doc.key)
             if prev is not None:  # an earlier version in this very batch
                 version = prev.version + 1
                 prev.stored.is_current = False
                 result.versions += 1
-            elif item.key in previous:
-                old, row = previous.pop(item.key)
+            elif doc.key in previous:
+                old, row = previous.pop(doc.key)
                 version = row.version + 1
                 conn.execute(update(documents).where(documents.c.num == old.num).values(is_current=False))
                 if row.canonical:
@@ -495,8 +230,8 @@ class _Writer:
                     stored[old.num].is_current = False
                 self.counts["old_versions"] += 1
                 result.versions += 1
-            num = self._num_for(pub_date(doc.published_at))
-            me = _Stored(num, doc.id, item.key, True, None, doc.published_at, doc.script, item.junk, item.signature)
+            num = self._num_for(doc.published_date)
+            me = _Stored(num, doc.id, doc.key, True, None, doc.published_at, doc.script, doc.junk, item.signature)
             p = _Pending(item, num, version, me)
             me.pending = p
             duplicate_of, sim = self._canonical_for(p, by_bucket, stored, by_id, pending_by_bucket, pending)
@@ -505,7 +240,7 @@ class _Writer:
                 p.similarity = sim
                 result.duplicates += 1
             pending.append(p)
-            pending_by_key[item.key] = p
+            pending_by_key[doc.key] = p
             for b in item.buckets:
                 pending_by_bucket[b].append(p)
             by_id[doc.id] = me
@@ -519,7 +254,7 @@ class _Writer:
 
     def _canonical_for(self, p: _Pending, by_bucket, stored, by_id, pending_by_bucket, pending) -> tuple[str | None, float | None]:
         """The canonical copy ``p`` duplicates (None if it is an article of its own, or the better copy)."""
-        sig = dedup.from_bytes(p.item.signature)
+        sig = p.item.signature
         candidates: dict[str, _Stored] = {}
         for b in p.item.buckets:
             for num in by_bucket.get(b, ()):
@@ -530,12 +265,12 @@ class _Writer:
                 candidates[other.stored.id] = other.stored
         best, best_sim = None, 0.0
         for s in candidates.values():
-            if not s.is_current or s.key == p.item.key:
+            if not s.is_current or s.key == p.item.document.key:
                 continue  # an older version of the same article is not a repost
-            sim = dedup.similarity(sig, dedup.from_bytes(s.signature))
+            sim = similarity(sig, s.signature)
             if sim > best_sim:
                 best, best_sim = s, sim
-        if best is None or best_sim < dedup.THRESHOLD:
+        if best is None or best_sim < settings.get("duplicate_threshold"):
             return None, None
         canonical_id = best.duplicate_of or best.id
         canonical = by_id.get(canonical_id) or self._load(canonical_id, by_id)
@@ -597,24 +332,23 @@ class _Writer:
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else now
         doc_rows, sig_rows, band_rows, search_rows = [], [], [], []
         for p in pending:
-            doc, item, s = p.item.doc, p.item, p.stored
+            item, s = p.item, p.stored
+            doc = item.document
             canonical = s.is_current and s.duplicate_of is None
-            published = pub_date(doc.published_at)
+            published = doc.published_date
             doc_rows.append((
-                doc.id, p.num, item.key, p.version, s.is_current, canonical, doc.source.path, doc.source.url,
-                doc.source.format, _fit(doc.source.publisher or None, _PUBLISHER),
-                _fit(doc.source.author or None, _AUTHOR), doc.title, doc.published_at,
-                (published.isoformat() if self.sqlite else published) if published else None, doc.script, item.junk,
-                doc.text, doc.original_text if doc.original_text and doc.original_text != doc.text else None,
-                item.raw_z, _fit(doc.encoding, _ENCODING), s.duplicate_of, p.similarity, item.sheet_z,
-                item.kinds, item.event_types, stamp))
+                doc.id, p.num, doc.key, p.version, s.is_current, canonical, doc.source_path, doc.source_url,
+                doc.format, doc.publisher, doc.author, doc.title, doc.published_at,
+                (published.isoformat() if self.sqlite else published) if published else None, doc.script, doc.junk,
+                doc.text, doc.original_text, doc.raw, doc.encoding, s.duplicate_of, p.similarity, doc.sheet,
+                doc.kinds, doc.event_types, stamp))
             sig_rows.append((p.num, item.signature))
             band_rows.extend(zip(dict.fromkeys(item.buckets), repeat(p.num)))
             search_rows.append((p.num, item.terms))
             if canonical:
                 self.counts["documents"] += 1
-                if doc.source.publisher:
-                    self.counts["publisher:" + _fit(doc.source.publisher, _PUBLISHER)] += 1
+                if doc.publisher:
+                    self.counts["publisher:" + doc.publisher] += 1
             else:
                 self.counts["duplicates" if s.is_current else "old_versions"] += 1
         self._bulk("documents", _DOC_COLUMNS, doc_rows)
@@ -625,27 +359,27 @@ class _Writer:
         else:
             self._bulk("search_index", ("doc_num", "tsv"), search_rows, values="%s, to_tsvector('simple', %s)")
         entity_ids = self._entities(pending)
-        n_facts = sum(len(p.item.fact_rows) for p in pending)
+        n_facts = sum(len(p.item.facts) for p in pending)
         fact_ids = self._new_ids("facts", n_facts) if n_facts else []
         fact_rows, fact_tuples = [], []  # (row, its document's num) by fact id; the rows to insert
         kinds: Counter = Counter()
         fids = iter(fact_ids)
         for p, ids in zip(pending, entity_ids):
             num = p.num
-            for row, e in zip(p.item.fact_rows, p.item.fact_entities):
+            for row, e in zip(p.item.facts, p.item.fact_entities):
                 fact_rows.append((row, num))
-                kinds[row[KIND]] += 1
+                kinds[row.kind] += 1
                 fact_tuples.append((next(fids), num, *row, ids[e] if e is not None else None))
-        self._bulk("facts", ("id", "doc_num", *FACT_ROW, "entity_id"), fact_tuples)
+        self._bulk("facts", ("id", "doc_num", *FactRow._fields, "entity_id"), fact_tuples)
         for kind, n in kinds.items():
             self.counts["facts:" + kind] += n
         link_rows = []
         start = 0
         for p, ids in zip(pending, entity_ids):
-            rows = p.item.fact_rows
-            for i, e, role in p.item.link_specs:
+            rows = p.item.facts
+            for i, e, role in p.item.links:
                 link_rows.append({"fact_id": fact_ids[start + i], "entity_id": ids[e], "role": role, "doc_num": p.num,
-                                  "day": rows[i][DAY]})
+                                  "day": rows[i].day})
             start += len(rows)
         self._bulk("links", ("fact_id", "entity_id", "role", "doc_num", "day"),
                    [(r["fact_id"], r["entity_id"], r["role"], r["doc_num"], r["day"]) for r in link_rows])
@@ -660,9 +394,9 @@ class _Writer:
     def _entities(self, pending: list[_Pending]) -> list[list[int]]:
         """The id of every entity the batch's documents refer to (created when new), per document."""
         conn = self.conn
-        wanted: dict[tuple[str, str], EntityRef] = {}
+        wanted: dict[tuple[str, str], EntityRow] = {}
         for p in pending:
-            for r in p.item.entity_refs:
+            for r in p.item.entities:
                 k = (r.kind, _fit(r.key, _E_KEY))
                 wanted.setdefault(k, r)
         known: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
@@ -687,7 +421,7 @@ class _Writer:
         out = []
         for p in pending:
             ids = []
-            for r in p.item.entity_refs:
+            for r in p.item.entities:
                 eid, name, aliases = known[(r.kind, _fit(r.key, _E_KEY))]
                 ids.append(eid)
                 alias = _fit(r.name, _E_NAME)
@@ -719,11 +453,11 @@ class _Writer:
         for p, ids in zip(pending, entity_ids):
             if p.num not in canonical:
                 continue
-            for row in p.item.fact_rows:
-                if row[KIND] == "event":
+            for row in p.item.facts:
+                if row.kind == "event":
                     self.counts["events"] += 1
-                    self.counts["events:" + row[EVENT_TYPE]] += 1
-                elif row[KIND] == "target":
+                    self.counts["events:" + row.type] += 1
+                elif row.kind == "target":
                     self.counts["targets"] += 1
             for code in p.item.codes:  # canonical documents per place, its districts included (what a place filter lists)
                 self.counts["place:" + code] += 1
@@ -744,19 +478,19 @@ class _Writer:
         pairs: dict[tuple[int, int, str], dict] = {}
         for fid, eids in parties.items():
             row, doc_num = facts_by_id[fid]
-            data = json.loads(row[DATA])
+            data = json.loads(row.data)
             order = {name: i for i, name in enumerate(data.get("parties", []))}
             names = {}
             p = canonical[doc_num]
-            for ref, eid in zip(p.item.entity_refs, entity_ids[index_of[p.num]]):
+            for ref, eid in zip(p.item.entities, entity_ids[index_of[p.num]]):
                 names.setdefault(eid, ref.name)
             ids = sorted(dict.fromkeys(eids), key=lambda e: order.get(names.get(e), 99))
-            kind = row[EVENT_TYPE]
+            kind = row.type
             combos = [(ids[0], x) for x in ids[1:]] if kind in ("membership", "connects") else \
                 [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
             for a, b in combos:
                 a, b = min(a, b), max(a, b)
-                e = pairs.setdefault((a, b, kind, doc_num), {"topics": [], "date": p.item.doc.published_at})
+                e = pairs.setdefault((a, b, kind, doc_num), {"topics": [], "date": p.item.document.published_at})
                 if data.get("topic") and data["topic"] not in e["topics"]:
                     e["topics"].append(data["topic"])
         if pairs:
@@ -813,7 +547,7 @@ class Busy(Exception):
     """Another writer holds the store's write lock and the caller asked not to wait."""
 
 
-def write_batch(conn: Connection, batch: list[Prepared], wait: bool = True) -> BatchResult:
+def write_batch(conn: Connection, batch: list[DocRows], wait: bool = True) -> BatchResult:
     """Store a batch (one transaction is the caller's): new documents, versions, duplicates, facts, links, counts.
 
     ``wait=False`` (PostgreSQL): raise :class:`Busy` at once if another writer holds the write lock (on SQLite

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import math
 import sqlite3
 import sys
 from pathlib import Path

@@ -9,8 +9,10 @@ tables the dashboard reads on every request are kept by the writer:
 ``entities.documents``/``mentions``, ``doc_places``, ``doc_entities``,
 ``edges``/``edge_docs`` and ``counters``.
 
-An existing store is converted by replaying its documents, in the order they
-were ingested, through this release's writer (``yrd.store.write``): the same
+An existing store keeps its documents in the old tables (``*_v1`` on SQLite, the
+schema ``yrd_v1`` on PostgreSQL); once every migration has run, they are replayed, in
+the order they were ingested, through the pipeline's finishing steps and the writer
+of the running release (``yrd.upgrade``), and the old tables are dropped: the same
 ids, texts, facts and versions; duplicate links are decided again with the new
 signatures.
 
@@ -18,9 +20,6 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 """
-import json
-import zlib
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -38,7 +37,6 @@ V1_INDEXES = ("ix_documents_duplicate_of", "ix_documents_is_current", "ix_docume
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    old = "documents_v1" if sqlite else "yrd_v1.documents"
     if sqlite:
         for stmt in ("DROP TRIGGER IF EXISTS search_terms_ai", "DROP TRIGGER IF EXISTS search_terms_ad",
                      "DROP TRIGGER IF EXISTS search_terms_au", "DROP TABLE IF EXISTS search_fts"):
@@ -52,12 +50,6 @@ def upgrade() -> None:
         for table in V1_TABLES:
             op.execute(f"ALTER TABLE {table} SET SCHEMA yrd_v1")
     _create_tables(sqlite)
-    _replay(bind, old)
-    if sqlite:
-        for table in ("links", "lsh_bands", "minhash", "search_terms", "facts", "entities", "documents"):
-            op.execute(f"DROP TABLE {table}_v1")
-    else:
-        op.execute("DROP SCHEMA yrd_v1 CASCADE")
 
 
 def _create_tables(sqlite: bool) -> None:
@@ -188,34 +180,6 @@ def _create_tables(sqlite: bool) -> None:
                                                   sa.ForeignKey("documents.num", ondelete="CASCADE"), primary_key=True))
         op.execute("ALTER TABLE search_index ADD COLUMN tsv tsvector NOT NULL")
         op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING GIN (tsv)")
-
-
-def _replay(bind, old_documents: str) -> None:
-    """Every stored document, in ingestion order, through this release's writer (200 at a time)."""
-    from yrd.model import Document, Source
-    from yrd.store.write import prepare, write_batch
-
-    order = [r[0] for r in bind.execute(sa.text(f"SELECT id FROM {old_documents} ORDER BY ingested_at, version, id"))]
-    for i in range(0, len(order), 200):
-        ids = order[i:i + 200]
-        found = {r["id"]: r for r in bind.execute(sa.text(
-            f"SELECT id, source_path, source_url, format, publisher, author, title, published_at, script, text, "
-            f"original_text, raw, encoding, factsheet FROM {old_documents} WHERE id IN :ids")
-            .bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids}).mappings()}
-        batch = []
-        for doc_id in ids:
-            r = found[doc_id]
-            sheet = json.loads(r["factsheet"])
-            doc = Document(
-                id=r["id"], source=Source(r["source_path"], r["source_url"], r["format"], r["publisher"], r["author"]),
-                title=r["title"], published_at=r["published_at"], script=r["script"], text=r["text"],
-                original_text=r["original_text"] or r["text"], raw=zlib.decompress(r["raw"]) if r["raw"] else b"",
-                encoding=r["encoding"] or "utf-8", meta=sheet.get("meta") or {},
-                places=sheet.get("places", []), people=sheet.get("people", []),
-                organizations=sheet.get("organizations", []), amounts=sheet.get("amounts", []),
-                targets=sheet.get("targets", []), events=sheet.get("events", []), relations=sheet.get("relations", []))
-            batch.append(prepare(doc))
-        write_batch(bind, batch)
 
 
 def downgrade() -> None:

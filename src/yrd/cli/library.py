@@ -1,0 +1,98 @@
+"""``yrd projects``, ``targets``, ``network``: the analytic views."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..model import RELATION_TYPES, STAGES, TARGET_STATUSES
+from .options import (chosen_format, connect, db_option, filter_options, filters, output_format, page_options, shown,
+                      table)
+
+
+@click.command()
+@db_option
+@filter_options
+@page_options(100)
+@output_format(("table", "jsonl"), "table", "jsonl")
+def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, fmt):
+    """The project library: projects with their places, investment (every revision) and stage.
+
+    \b
+    Example:
+      yrd projects --place 330421
+    """
+    from ..store.query import projects as run_projects
+
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    with connect(db).connect() as conn:
+        total, rows = run_projects(conn, f, limit=limit, offset=offset)
+    if chosen_format(fmt, "table", "jsonl") == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    order = {s: i for i, s in enumerate(STAGES)}
+    rows.sort(key=lambda r: (order.get(r["stage"], len(STAGES)), r["name"]))
+    table([[r["name"], r["stage"] or "—", r["stage_date"] or "",
+            f"{r['investment']['value'] / 1e8:,.2f} 亿 {r['investment']['unit']}" if r["investment"] else "",
+            "、".join(p["name"] for p in r["places"][:3])] for r in rows],
+          ["project", "stage", "date", "investment", "places"])
+    click.echo(shown(total, offset, len(rows), "project"))
+
+
+@click.command()
+@db_option
+@filter_options
+@click.option("--due", type=int, help="Only targets due in this year.")
+@click.option("--status", type=click.Choice(TARGET_STATUSES))
+@page_options(200)
+@output_format(("table", "jsonl"), "table", "jsonl")
+def targets(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, due, status, limit, offset,
+            fmt):
+    """The target tracker: targets by deadline with their latest report and status.
+
+    \b
+    Example:
+      yrd targets --due 2025 --status open
+    """
+    from ..store.query import targets as run_targets
+
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    with connect(db).connect() as conn:
+        total, rows = run_targets(conn, f, due=due, status=status, limit=limit, offset=offset)
+    if chosen_format(fmt, "table", "jsonl") == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table([[r["deadline"], r["subject"] or "", r["metric"],
+            "" if r["value"] is None else f"{r['approx'] or ''} {r['value']:,.4g} {r['unit'] or ''}", r["status"],
+            (r["latest_report"] or {}).get("published_at", "")[:10]] for r in rows],
+          ["due", "subject", "metric", "value", "status", "last report"])
+    click.echo(shown(total, offset, len(rows), "target"))
+
+
+@click.command()
+@db_option
+@filter_options
+@click.option("--type", "relation_type", type=click.Choice(RELATION_TYPES))
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000), help="At most this many edges.")
+@output_format(("table", "json"), "table", "json")
+def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, fmt):
+    """The cooperation network: who works with whom, on what, how often.
+
+    \b
+    Example:
+      yrd network --type cooperation --from 2023
+    """
+    from ..store.query import network as run_network
+
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    with connect(db).connect() as conn:
+        net = run_network(conn, f, relation_type, limit=limit)
+    if chosen_format(fmt, "table", "json") == "json":
+        click.echo(json.dumps(net, ensure_ascii=False, indent=2))
+        return
+    names = {n["id"]: n["name"] for n in net["nodes"]}
+    table([[names.get(e["source"]), names.get(e["target"]), e["type"], e["count"], "、".join(e["topics"][:3]),
+            (e["last_date"] or "")[:10]] for e in net["edges"]],
+          ["party", "party", "type", "articles", "topics", "last"])

@@ -1,0 +1,150 @@
+"""What the commands share: options made from the settings table, the filters, opening the store, tables.
+
+Nothing heavy is imported here: a command imports what it needs when it runs, so ``yrd --help`` and a quick
+command start at once.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+
+import click
+
+from .. import settings
+from ..errors import YrdError
+from ..model import EVENT_TYPES, FACT_KINDS
+
+
+def setting(name: str, *decls: str, **kwargs):
+    """A click option for the setting ``name``: its flag, environment variable, default and help come from the
+    settings table (``yrd.settings``)."""
+    s = settings.SETTINGS[name]
+    kwargs.setdefault("help", s.help)
+    if s.env:
+        kwargs.setdefault("envvar", s.env)
+    if s.default is not None and "default" not in kwargs:
+        kwargs["default"] = settings.format_size(s.default) if s.kind == "size" else s.default
+        kwargs.setdefault("show_default", True)
+    if s.kind == "int" and "type" not in kwargs:
+        kwargs["type"] = int
+    if s.kind == "float" and "type" not in kwargs:
+        kwargs["type"] = float
+    return click.option(*(decls or (s.option,)), name, **kwargs)
+
+
+def db_option(f):
+    return setting("db")(f)
+
+
+def size(value: str) -> int:
+    try:
+        return settings.parse_size(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a size; use e.g. 50M or 200000000") from None
+
+
+def store_url(db: str | None) -> str:
+    return db or settings.default_store()
+
+
+def connect(db: str | None):
+    """An engine on the store, its schema up to date; a store that cannot be opened is a one-line error."""
+    from ..upgrade import open_store
+
+    try:
+        return open_store(store_url(db))
+    except YrdError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def parse_date(value: str | None) -> date | None:
+    from ..store.query import parse_day
+
+    try:
+        return parse_day(value)
+    except YrdError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def filter_options(f):
+    for opt in reversed([
+        click.option("--place", help="Adcode of a place (a city includes its districts): 330421 is 嘉善县."),
+        click.option("--from", "date_from", help="Published on or after (YYYY[-MM[-DD]])."),
+        click.option("--to", "date_to", help="Published on or before (YYYY[-MM[-DD]])."),
+        click.option("--event-type", type=click.Choice(EVENT_TYPES), help="Only documents with an event of this type."),
+        click.option("--kind", type=click.Choice(FACT_KINDS), help="Only documents with a fact of this kind."),
+        click.option("--publisher", help="Only documents of this publisher (as stored, e.g. 央视网)."),
+        click.option("--include-duplicates", is_flag=True, help="Also list reposts and copies (normally counted once)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates):
+    from ..store.query import Filters
+
+    try:
+        return Filters(place, parse_date(date_from), parse_date(date_to), event_type, kind, publisher,
+                       include_duplicates).validate()
+    except YrdError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def page_options(default_limit: int):
+    def wrap(f):
+        f = click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
+                         help="Skip this many rows first.")(f)
+        return click.option("--limit", default=default_limit, show_default=True, type=click.IntRange(1, 100_000),
+                            help="Show at most this many rows.")(f)
+    return wrap
+
+
+def output_format(choices: tuple[str, ...], terminal: str, piped: str):
+    """A --format option whose default depends on where the output goes (a table on a terminal)."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=None,
+                        help=f"{terminal} on a terminal, {piped} otherwise.")
+
+
+def chosen_format(fmt: str | None, terminal: str, piped: str) -> str:
+    return fmt or (terminal if sys.stdout.isatty() else piped)
+
+
+def width(s: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def table(rows: list[list], headers: list[str]) -> None:
+    """A plain aligned table that fits the terminal (wide Chinese characters count double)."""
+    import unicodedata
+
+    def cut(s: str, w: int) -> str:
+        out, n = "", 0
+        for c in s:
+            cw = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+            if n + cw > w - 1 and width(s) > w:
+                return out + "…"
+            out, n = out + c, n + cw
+        return out
+
+    cols = shutil.get_terminal_size((120, 20)).columns
+    cells = [[str(c if c is not None else "") for c in r] for r in rows]
+    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    while sum(widths) + 2 * len(widths) > cols and max(widths) > 12:
+        widths[widths.index(max(widths))] -= 1
+    line = "  ".join(cut(h, w) + " " * (w - width(cut(h, w))) for h, w in zip(headers, widths))
+    click.echo(line)
+    click.echo("-" * min(cols, width(line)))
+    for r in cells:
+        click.echo("  ".join(cut(c, w) + " " * (w - width(cut(c, w))) for c, w in zip(r, widths)))
+
+
+def shown(total: int, offset: int, n: int, what: str) -> str:
+    """``12 project(s); showing 1–10 (2 left out: --offset 10)``."""
+    if not n:
+        return f"{total} {what}(s)" + (f"; none at offset {offset}" if offset and total else "")
+    left = total - offset - n
+    more = f" ({left} more: --offset {offset + n})" if left > 0 else ""
+    return f"{total} {what}(s); showing {offset + 1}–{offset + n}{more}"

@@ -1,0 +1,124 @@
+"""Every setting of ``yrd`` in one table: name, default, environment variable and help (stdlib only).
+
+The CLI's options, the README's settings section and the defaults the library uses are all read from
+:data:`SETTINGS`; ``python -m yrd.settings`` prints the README's table, and a test fails when the README does
+not document a setting. A value is taken from the command line, else the environment variable, else the
+default.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    env: str | None
+    help: str
+    kind: str = "str"  # str, int, float, size (bytes, written 50M), duration (seconds)
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def shown_default(self) -> str:
+        if self.default is None:
+            return "—"
+        if self.kind == "size":
+            return format_size(self.default)
+        return str(self.default)
+
+    def value(self, given: Any = None) -> Any:
+        """The setting's value: what was given, else the environment variable, else the default."""
+        if given is not None:
+            return given
+        raw = os.environ.get(self.env) if self.env else None
+        if raw in (None, ""):
+            return self.default
+        return parse(self, raw)
+
+
+def parse(setting: Setting, raw: str) -> Any:
+    """A value written as text (an option or an environment variable) in the setting's kind; ValueError says
+    what is expected."""
+    try:
+        if setting.kind == "int":
+            return int(raw)
+        if setting.kind == "float":
+            return float(raw)
+        if setting.kind == "size":
+            return parse_size(raw)
+    except ValueError:
+        raise ValueError(f"{setting.env or setting.option}={raw!r}: expected {_EXPECTED[setting.kind]}") from None
+    return raw
+
+
+_EXPECTED = {"int": "a whole number", "float": "a number", "size": "a size such as 50M or 200000000"}
+_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str) -> int:
+    """``50M`` -> 52428800; ``200000000`` -> 200000000 (K, M, G are powers of 1024)."""
+    v = str(value).strip().lower().removesuffix("b")
+    if v and v[-1] in _UNITS:
+        return int(float(v[:-1]) * _UNITS[v[-1]])
+    return int(v)
+
+
+def format_size(n: int) -> str:
+    for suffix, unit in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if n >= unit and n % unit == 0:
+            return f"{n // unit}{suffix}"
+    return str(n)
+
+
+def _default_store() -> str:
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "yrd"
+    return f"sqlite:///{base / 'yrd.db'}"
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("db", None, "YRD_DB", "SQLAlchemy URL of the store (sqlite:///path.db, postgresql://user@host/db); "
+            "default: a per-user SQLite file, $XDG_DATA_HOME/yrd/yrd.db."),
+    Setting("max_bytes", 50 * 2**20, "YRD_MAX_BYTES", "Largest single article (a file, a JSON Lines record, a "
+            "download, an upload); a JSON Lines stream may be any size.", "size"),
+    Setting("batch", 100, "YRD_BATCH", "Documents per transaction when storing (a killed ingest redoes at most one "
+            "batch).", "int"),
+    Setting("workers", 1, "YRD_WORKERS", "Worker processes that read, clean and extract in parallel.", "int"),
+    Setting("timeout", 30.0, "YRD_TIMEOUT", "Seconds to wait for a URL.", "float"),
+    Setting("duplicate_threshold", 0.6, "YRD_DUPLICATE_THRESHOLD", "Estimated Jaccard similarity of two texts' "
+            "5-grams at or above which the later one is stored as a copy.", "float"),
+    Setting("host", "127.0.0.1", "YRD_HOST", "Interface the server listens on (0.0.0.0 for all)."),
+    Setting("port", 8000, "YRD_PORT", "Port the server listens on.", "int"),
+    Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL); without "
+            "it the server is read-only."),
+    Setting("ray_address", None, "YRD_RAY_ADDRESS", "Ray cluster for --engine ray (ray://host:10001); default: "
+            "start a local Ray."),
+)}
+
+
+def get(name: str, given: Any = None) -> Any:
+    """The value of the setting ``name`` (see :meth:`Setting.value`)."""
+    return SETTINGS[name].value(given)
+
+
+def default_store() -> str:
+    """``$YRD_DB``, else a SQLite file in the user's data directory."""
+    return get("db") or _default_store()
+
+
+def markdown() -> str:
+    """The README's settings table."""
+    lines = ["| setting | option | environment | default | what it does |", "|---|---|---|---|---|"]
+    for s in SETTINGS.values():
+        lines.append(f"| {s.name} | `{s.option}` | `{s.env}` | {s.shown_default()} | {s.help} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown() + "\n")
