@@ -17,7 +17,7 @@ import queue
 from collections.abc import Callable, Iterator
 
 from .errors import InputError
-from .ingest import BatchWriter, Run, StoredIds, Summary, process_target, take, tuned_collector
+from .batches import BatchWriter, Run, StoredIds, Summary, process_target, take, tuned_collector
 from .pipeline import Failure
 from .read.inputs import iter_paths
 

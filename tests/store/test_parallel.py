@@ -77,7 +77,7 @@ def test_the_write_ahead_log_is_emptied_once_it_passes_its_limit(tmp_path, monke
     copies it into the database and truncates it."""
     from pathlib import Path
 
-    from yrd import ingest as ingest_module
+    from yrd import batches as ingest_module
     from yrd.ingest import BatchWriter, IngestOptions, Summary, process_target
     from yrd.store import db, migrate
 
@@ -109,6 +109,7 @@ def test_the_command_tunes_the_cycle_collector_and_puts_it_back(tmp_path, monkey
 
     from click.testing import CliRunner
 
+    from yrd import batches
     from yrd import ingest as ingest_module
     from yrd.cli import main
 
@@ -127,7 +128,7 @@ def test_the_command_tunes_the_cycle_collector_and_puts_it_back(tmp_path, monkey
     monkeypatch.setattr(ingest_module, "ingest", spying)
     result = CliRunner().invoke(main, ["ingest", str(samples), "--db", f"sqlite:///{tmp_path / 'cli.db'}"])
     assert result.exit_code == 0, result.output
-    assert seen and all(young == ingest_module._YOUNG and frozen > 100_000 for young, frozen in seen)
+    assert seen and all(young == batches._YOUNG and frozen > 100_000 for young, frozen in seen)
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 

@@ -19,6 +19,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ..resources import guarded, table
+from .text import anchored
+
 __all__ = ["find_amounts", "parse_chinese_number"]
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -122,54 +125,9 @@ def parse_chinese_number(s: str) -> int | float | None:
 
 # ---------------------------------------------------------------- the pattern
 
-# (literal, regex fragment or None for re.escape(literal), kind, unit)
-_UNITS: list[tuple[str, str | None, str, str]] = [
-    ("元人民币", None, "money", "CNY"), ("元新台币", None, "money", "TWD"), ("元台币", None, "money", "TWD"),
-    ("元港币", None, "money", "HKD"), ("美元", None, "money", "USD"), ("美金", None, "money", "USD"),
-    ("欧元", None, "money", "EUR"), ("港元", None, "money", "HKD"), ("港币", None, "money", "HKD"),
-    ("日元", None, "money", "JPY"), ("英镑", None, "money", "GBP"), ("韩元", None, "money", "KRW"),
-    ("澳元", None, "money", "AUD"), ("加元", None, "money", "CAD"), ("新加坡元", None, "money", "SGD"),
-    ("新台币", None, "money", "TWD"), ("卢布", None, "money", "RUB"), ("瑞士法郎", None, "money", "CHF"),
-    ("人民币", None, "money", "CNY"), ("元", "元(?![化素旦宵件器首帅老朝代年月宇])", "money", "CNY"),
-    ("%", None, "percent", "percent"), ("％", None, "percent", "percent"),
-    ("个百分点", None, "percent", "percentage_point"), ("百分点", None, "percent", "percentage_point"),
-    ("个基点", None, "percent", "basis_point"), ("基点", None, "percent", "basis_point"),
-    ("平方公里", None, "area", "km2"), ("平方千米", None, "area", "km2"), ("km²", None, "area", "km2"),
-    ("平方米", None, "area", "m2"), ("㎡", None, "area", "m2"), ("亩", "亩(?!均)", "area", "mu"),
-    ("公顷", None, "area", "ha"), ("立方米", None, "volume", "m3"),
-    ("公里", None, "length", "km"), ("千米", None, "length", "km"), ("米", "米(?![0-9])", "length", "m"),
-    ("吨", None, "weight", "t"), ("公斤", None, "weight", "kg"), ("千克", None, "weight", "kg"),
-    ("标准箱", None, "container", "TEU"), ("标箱", None, "container", "TEU"), ("TEU", None, "container", "TEU"),
-    ("千瓦时", None, "energy", "kWh"), ("千瓦", None, "power", "kW"), ("兆瓦", None, "power", "MW"),
-    ("人次", None, "person", "person_time"), ("人", "人(?![民们均大工])", "person", "person"),
-    ("名", "名(?![单称义字录片牌胜列次额城校企])", "person", "person"),
-    ("位", "位(?![数于居列次置])", "person", "person"),
-    ("倍", None, "ratio", "times"),
-    ("个", "个(?![月小工季星礼周半多年])", "count", "count"),
-    ("家", "家(?![庭属电居具乡园门人长族])", "count", "count"), ("项", None, "count", "count"),
-    ("座", "座(?![谈位次])", "count", "count"), ("条", "条(?![例件款线理幅码形])", "count", "count"),
-    ("所", "所(?![有在以属得谓长需])", "count", "count"),
-    ("台（套）", None, "count", "count"), ("台(套)", None, "count", "count"), ("台套", None, "count", "count"),
-    ("台", "台(?![州湾阶账风上下前后商胞资企子])", "count", "count"),
-    ("套", "套(?![餐利路用])", "count", "count"), ("户", "户(?![籍口外型均头主])", "count", "count"),
-    ("批", "批(?![复准示发评判])", "count", "count"),
-    ("次", "次(?!会议|全会|全体|年|日|月|序|要|级|生|区|之|性|元|贷|方)", "count", "count"),
-    ("宗", "宗(?![教旨])", "count", "count"), ("辆", None, "count", "count"),
-    ("列", "列(?![车入为席出举表明])", "count", "count"), ("架", "架(?![构设次])", "count", "count"),
-    ("艘", None, "count", "count"), ("件", None, "count", "count"),
-    ("只", "只(?![是有要能会在])", "count", "count"), ("栋", None, "count", "count"),
-    ("幢", None, "count", "count"), ("处", "处(?![理于长置罚室级])", "count", "count"),
-    ("场", "场(?![景所馆地站址次合面])", "count", "count"), ("款", "款(?![项])", "count", "count"),
-    ("省区市", None, "count", "count"), ("省市区", None, "count", "count"), ("省市", None, "count", "count"),
-    ("省区", None, "count", "count"), ("省份", None, "count", "count"),
-    ("部门", None, "count", "count"), ("席", "席(?![位卷])", "count", "count"), ("种", "种(?![类植子])", "count", "count"),
-    ("张", "张(?![家江])", "count", "count"), ("班", "班(?![列子组长车级])", "count", "count"),
-    ("组", "组(?![织建成合团长])", "count", "count"), ("枚", None, "count", "count"), ("株", None, "count", "count"),
-    ("类", "类(?![似型别])", "count", "count"), ("颗", None, "count", "count"), ("轮", "轮(?![胎船廓])", "count", "count"),
-    ("车道", None, "count", "count"), ("辆次", None, "count", "count"), ("架次", None, "count", "count"),
-    ("艘次", None, "count", "count"), ("千伏", None, "voltage", "kV"),
-    ("小时", "小时(?![产生经交通])", "duration", "h"), ("分钟", None, "duration", "min"), ("秒钟", None, "duration", "s"),
-]
+# (literal, regex fragment or None for re.escape(literal), kind, unit), from resources/units.tsv
+_UNITS: list[tuple[str, str | None, str, str]] = [(e.word, guarded(e) if e.unless else None, e.kind, e.unit)
+                                                  for e in table("units")]
 _UNIT_INFO = {lit: (kind, unit) for lit, _, kind, unit in _UNITS}
 _UNIT_RE = "|".join(frag or re.escape(lit) for lit, frag, _, _ in sorted(_UNITS, key=lambda u: -len(u[0])))
 
@@ -183,7 +141,7 @@ def _num(i: int) -> str:
 
 
 _HEAD = rf"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ._．{_CN}第])(?<![0-9][-:：/])"
-_SUFFIX = r"(?P<suf>以上|以下|以内|左右|上下(?![游联班级贯半功文齐同一])|有余|开外)?"
+_SUFFIX = "(?P<suf>" + "|".join(guarded(e) for e in table("approx_words") if e.position == "suffix") + ")?"
 _AMOUNT = re.compile(
     _HEAD + rf"(?:百分之(?P<pc>[{_CN}点]+|{_ANUM})"
     rf"|(?P<ord>百亿|千亿|万亿)元?级"
@@ -194,19 +152,11 @@ _FOLLOW = "".join(sorted({u[0] for u in _UNIT_INFO} | set("余多分级米克瓦
 _RUN = re.compile(rf"[0-9０-９{_CN}]++(?=[{re.escape(_FOLLOW)}])")
 _SINGLE = re.compile(_HEAD + rf"{_num(0)} ?(?P<u>{_UNIT_RE})" + _SUFFIX)
 
-_PREFIXES = [  # longest first
-    ("不少于", "over"), ("不低于", "over"), ("不超过", "under"), ("超过", "over"), ("超出", "over"),
-    ("突破", "over"), ("高于", "over"), ("多于", "over"), ("大于", "over"), ("至少", "over"),
-    ("至多", "under"), ("最多", "under"), ("最少", "over"), ("不到", "under"), ("不足", "under"),
-    ("低于", "under"), ("少于", "under"), ("小于", "under"),
-    ("大约", "about"), ("将近", "about"), ("接近", "about"), ("约为", "about"),
-    ("超", "over"), ("逾", "over"), ("约", "about"), ("近", "about"),
-]
+_PREFIXES = [(e.word, e.kind) for e in table("approx_words") if e.position == "prefix"]  # longest first
 _PREFIX_BY_LAST: dict[str, list[tuple[str, str]]] = {}
 for _word, _approx in _PREFIXES:
     _PREFIX_BY_LAST.setdefault(_word[-1], []).append((_word, _approx))
-_SUFFIX_APPROX = {"以上": "over", "有余": "over", "开外": "over", "以下": "under", "以内": "under",
-                  "左右": "about", "上下": "about"}
+_SUFFIX_APPROX = {e.word: e.kind for e in table("approx_words") if e.position == "suffix"}
 _ORDER = {"百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
 _BARE = set("十百千万亿")
 _MAG_TAIL = re.compile(r"[十百千万亿]+$")
@@ -402,21 +352,7 @@ def _share_matches(text: str) -> list[re.Match]:
     A share holds ``[一-九]成`` or ``一半`` after at most two characters of prefix, so these starts are
     the only ones where it can match.
     """
-    starts: set[int] = set()
-    for anchor, back in (("成", 3), ("一半", 2)):
-        i = text.find(anchor)
-        while i >= 0:
-            starts.update(range(max(0, i - back), i + 1))
-            i = text.find(anchor, i + 1)
-    out, pos = [], 0
-    for st in sorted(starts):
-        if st < pos:
-            continue
-        m = _SHARE.match(text, st)
-        if m is not None and m.end() > m.start():
-            out.append(m)
-            pos = m.end()
-    return out
+    return anchored(_SHARE, text, [("成", range(4)), ("一半", range(3))])
 
 
 def _merge(found: list[dict], extra: list[dict]) -> list[dict]:

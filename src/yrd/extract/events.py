@@ -8,30 +8,23 @@ from __future__ import annotations
 
 import re
 
+from ..model import EVENT_TYPES
+from ..resources import guarded, table, words
 from .context import Context
 from .text import clauses
 
-_TRIGGERS = {
-    "signing": re.compile(r"签约|签署|签订|签下|正式签订"),
-    "unveiling": re.compile(r"揭牌|挂牌|授牌|正式成立|宣告成立|揭幕|成立(?!于|以来|之初|后)|设立|开港|开园仪式"),
-    "groundbreaking": re.compile(r"开工|动工|奠基|开建|破土"),
-    "completion": re.compile(r"建成投用|建成投产|建成通车|建成|竣工|投用|投运|通车|开园|投产|开通运营|正式运营|交付使用|全线贯通|合龙|"
-                             r"投入使用|投入运行|业务运行|正式运行|正式投运"),
-    "approval": re.compile(r"批复|获批|审议通过|印发|通过评审|同意设立|正式批准|获得批准|批准|正式生效"),
-    "release": re.compile(r"发布|出台|公布|推出|揭晓|颁布"),
-    "launch": re.compile(r"启动|启用|开通|上线|开行|首发|开跑|通航|发车|推广使用|正式实施|开展[^，。；]{0,20}行动"),
-    "meeting": re.compile(r"召开|举行|举办|开幕|闭幕"),
-}
+_TRIGGER_ROWS = [e for e in table("event_words") if e.kind in EVENT_TYPES]  # resources/event_words.tsv
+_TRIGGERS = {t: re.compile("|".join(guarded(e) for e in _TRIGGER_ROWS if e.kind == t))
+             for t in dict.fromkeys(e.kind for e in _TRIGGER_ROWS)}
 # (never across a sentence's end, so no match can hide a trigger of the next sentence)
 _ANY_TRIGGER = re.compile("|".join(p.pattern for p in _TRIGGERS.values()).replace("[^，。；]", "[^，。；！？!?;\n]"))
 assert _ANY_TRIGGER.pattern.count("[^，。；！？!?;\n]") == 1
-_MEETING_NOUN = re.compile(r"会议|大会|论坛|峰会|洽谈会|推介会|全会|座谈会|联席会|博览会|交易会|交流会|发布会|研讨会|对接会|年会|会商|展会|进博会|审议")
+_MEETING_NOUN = re.compile("|".join(words("event_words", "meeting_noun")))
 _NOT_HAPPENING_AFTER = re.compile(r"^(?:的|后|以来|之后|之前|面积|量|率|规模|数量|总量|金额|项目数|时间|于)")
 _AGGREGATE_BEFORE = re.compile(r"(?:多次|先后|一系列|累计|陆续|每年|每月|已累计|年均|逐步)[^，。]{0,6}$")
-_RELEASE_OBJECT = re.compile(r"规划|方案|意见|政策|计划|通知|办法|措施|清单|报告|白皮书|指数|名单|标准|细则|纲要|条例|行动|指南|举措|数据|榜单|目录|《|"
-                             r"片单|结果|信息|公告|新发现|奖|榜|评选|成果|指标|体系|战略|法|公报|统计")
-_PLAN = re.compile(r"将于|将在|将|拟|计划|预计|有望|力争|准备|即将|争取|待|正在推进|未来|明年|下一步|有序|推动|加快|确保")
-_DONE = re.compile(r"已|已经|正式|顺利|成功|今天|昨天|日前|近日|当天|刚刚")
+_RELEASE_OBJECT = re.compile("|".join(words("event_words", "release_object")))
+_PLAN = re.compile("|".join(words("event_words", "plan")))
+_DONE = re.compile("|".join(words("event_words", "done")))
 _LOCATION = re.compile(r"(?:在|于)(?P<where>[\u4e00-\u9fffA-Za-z0-9（）]{2,24}?)(?:召开|举行|举办|签约|签署|揭牌|开工|开幕|成立|启动|发布|正式)")
 _PRIORITY = ["signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch", "meeting"]
 

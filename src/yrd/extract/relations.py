@@ -13,7 +13,7 @@ import csv
 import re
 from functools import lru_cache
 
-from ..resources import path
+from ..resources import path, table
 from .context import Context
 from .gazetteer import load
 
@@ -21,7 +21,7 @@ _COOP_VERB = re.compile(r"签署|签订|签约|合作|共建|联合|携手|共�
 _JOINER = re.compile(r"^(?:[和与同及跟、，]|以及|还有|并与|分别与)?$")
 _TOPIC = re.compile(r"(?:签署|签订|签约|开展|共建|联合|携手|共同|协同|深化|推进|建立)(?:了)?(?P<topic>[\u4e00-\u9fffA-Za-z0-9《》“”]{2,20}?)(?:[，。；、]|$|并|，)")
 _COUNT_WORD = re.compile(r"[两二三四五六七八九十]+(?:个)?(?:城市|市|城|地|区|县|省市|区县|区一县)")
-_INFRA = re.compile(r"(?:铁路|高铁|城际|城际铁路|高速公路|高速|大桥|隧道|通道|轨道交通|地铁|航线|运河)$")
+_INFRA = re.compile("(?:" + "|".join(e.word for e in table("infrastructure") if e.connects) + ")$")  # a line's name
 _CONNECT_VERB = re.compile(r"连接|连通|串联|贯通|途经|经过|起于|止于|直达|通达|往返|联通|沟通|衔接|至|到|通往")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # a sentence runs to a run of end punctuation (with the closing quotes after it), a line break or the end
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
@@ -41,3 +42,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def anchored(pattern: re.Pattern, text: str, anchors: Iterable[tuple[str, Iterable[int]]]) -> list[re.Match]:
+    """What ``pattern.finditer(text)`` finds (non-empty matches), when every match holds one of the anchor words
+    starting one of its offsets after the match's start: only those starts are tried, and the words are found
+    with ``str.find`` at C speed (a name of 2–3 characters before 总书记, a share before 成)."""
+    starts: set[int] = set()
+    for word, back in anchors:
+        back = tuple(back)
+        i = text.find(word)
+        while i >= 0:
+            starts.update(i - k for k in back if i >= k)
+            i = text.find(word, i + 1)
+    out, pos = [], 0
+    for st in sorted(starts):
+        if st < pos:
+            continue
+        m = pattern.match(text, st)
+        if m is not None and m.end() > m.start():
+            out.append(m)
+            pos = m.end()
+    return out

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from ..errors import InputError, YrdError
 from ..executors import write_in_order
-from ..ingest import IngestOptions, Run, StoredIds, Summary, ingest, process_target, tuned_collector
+from ..batches import IngestOptions, Run, StoredIds, Summary, process_target, tuned_collector
+from ..ingest import ingest
 from ..read.inputs import iter_paths
 
 
