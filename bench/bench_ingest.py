@@ -321,6 +321,49 @@ def _instructions_child(html: list[Path], mode: str, n: int) -> None:
             trafilatura.extract(d)
 
 
+def _timed_process(cmd: list[str], **kw) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, children included) of one whole process."""
+    before = os.times()
+    w0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, **kw)
+    wall = time.perf_counter() - w0
+    after = os.times()
+    return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def whole_processes(html: list[Path], rounds: int = 5) -> None:
+    """What a user waits for: a whole `yrd` process, start-up included (the median of ``rounds`` runs)."""
+    import statistics
+
+    yrd = str(Path(sys.executable).with_name("yrd"))
+    with tempfile.TemporaryDirectory() as tmp:
+        one, two = Path(tmp) / "one.txt", Path(tmp) / "two.txt"
+        one.write_text("上海市和苏州市签署合作协议。\n", encoding="utf-8")
+        two.write_text("杭州市与嘉兴市开展合作。\n", encoding="utf-8")
+        db = f"sqlite:///{tmp}/s.db"
+        subprocess.run([yrd, "ingest", str(one), "--db", db], check=True, capture_output=True)  # (and the caches)
+        starts = {"yrd ingest of one file": [yrd, "ingest", str(two), "--db", db],
+                  "yrd search": [yrd, "search", "上海", "--db", db], "yrd --help": [yrd, "--help"]}
+        for what, cmd in starts.items():
+            walls = [_timed_process(cmd)[0] for _ in range(rounds)]
+            print(f"start-up, {what}: median {statistics.median(walls):.2f} s wall over {rounds} runs "
+                  f"(min {min(walls):.2f})")
+        listing = Path(tmp) / "pages"
+        listing.mkdir()
+        for p in html:
+            (listing / p.name).symlink_to(p.resolve())
+        traf = ("import sys, trafilatura\nfor f in sys.argv[1:]:\n    trafilatura.extract(open(f, 'rb').read())")
+        y, t = [], []
+        for r in range(3):
+            y.append(_timed_process([yrd, "ingest", str(listing), "--db", f"sqlite:///{tmp}/p{r}.db"]))
+            t.append(_timed_process([sys.executable, "-c", traf, *map(str, html)]))
+        yc, tc = statistics.median(c for _, c in y), statistics.median(c for _, c in t)
+        yw, tw = statistics.median(w for w, _ in y), statistics.median(w for w, _ in t)
+        print(f"whole processes over the {len(html)} HTML pages (median of 3, alternating): yrd ingest {yw:.1f} s wall, "
+              f"{yc:.1f} s CPU; trafilatura.extract {tw:.1f} s wall, {tc:.1f} s CPU: {tc / yc:.2f}x per CPU second, "
+              f"{tw / yw:.2f}x wall")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
@@ -348,6 +391,7 @@ def main() -> None:
           f"corpus {len(files)} files ({len(html)} HTML pages)")
 
     if not args.scale_only:
+        whole_processes(html)
         throughput(args, corpus, files, html)
     if args.pg:
         postgres_writer(args.pg, files)

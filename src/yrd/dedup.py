@@ -10,16 +10,18 @@ decides, comparing stored signatures: ``yrd.store.versions``).
 Band keys are stored in the knowledge base (``lsh_bands``), so the LSH index
 lives in the database and never has to fit in memory.
 
-The MinHash is datasketch's (its permutations and its estimate of Jaccard
-similarity), fed with the 5-gram hashes of the text computed for the whole text
-at once with numpy instead of one SHA-1 call per shingle (10x faster).
+The MinHash is datasketch's (its affine 32-bit permutations for seed 1 and its
+estimate of Jaccard similarity), fed with the 5-gram hashes of the text computed
+for the whole text at once with numpy instead of one SHA-1 call per shingle (10x
+faster). The permutations are drawn here as datasketch draws them, so that
+datasketch (and the SciPy it imports, 0.7 s) is not loaded at run time; a test
+checks them, and the signatures, value for value against datasketch.
 """
 from __future__ import annotations
 
 import re
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # candidate when one of 32 bands of 4 rows agrees: ~50% at J=0.42, >99.9% at J=0.8
@@ -27,8 +29,18 @@ SHINGLE = 5
 SIGNATURE_BYTES = NUM_PERM * 4  # 128 values below 2**32, stored as little-endian uint32
 _NOISE = re.compile(r"[\s\u3000，。、；：！？“”‘’（）()《》【】\[\]「」『』,.;:!?'\"·—…-]+")
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations  # datasketch's default scheme: affine, 32 bits
-_A, _B = (p.astype(np.uint32) for p in _PERMUTATIONS)
+
+
+def permutations(num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``datasketch.MinHash(num_perm, seed).permutations`` (its default scheme, affine32): odd ``a`` and any ``b``
+    below 2**32, drawn from ``numpy.random.RandomState(seed)`` in datasketch's order."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = permutations()
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _EMPTY = np.full(NUM_PERM, (1 << 32) - 1, dtype=np.uint32)  # datasketch's signature of an empty set
 _K = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,

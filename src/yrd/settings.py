@@ -77,6 +77,10 @@ def format_size(n: int) -> str:
     return str(n)
 
 
+def _default_cache() -> str:
+    return str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yrd")
+
+
 def _default_store() -> str:
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "yrd"
     return f"sqlite:///{base / 'yrd.db'}"
@@ -97,6 +101,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("port", 8000, "YRD_PORT", "Port the server listens on.", "int"),
     Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL); without "
             "it the server is read-only."),
+    Setting("cache", _default_cache(), "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
+            "(remade when yrd or its data change); empty: no cache."),
     Setting("ray_address", None, "YRD_RAY_ADDRESS", "Ray cluster for --engine ray (ray://host:10001); default: "
             "start a local Ray."),
 )}

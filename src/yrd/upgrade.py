@@ -12,15 +12,16 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Engine
 
 from .model import Document, Source
-from .pipeline import LINK, SIGN, INDEX, Failure, finish
 from .store import make_engine, migrate
-from .store.rows import rows
-from .store.write import write_batch
 
 
 def replay_v1(conn: Connection, table: str) -> None:
     """Every document a first-release store held, in ingestion order, through the link, sign and index steps
     and this release's writer (200 at a time): the same ids, texts, facts and versions."""
+    from .pipeline import INDEX, LINK, SIGN, Failure, finish
+    from .store.rows import rows
+    from .store.write import write_batch
+
     order = [r[0] for r in conn.execute(text(f"SELECT id FROM {table} ORDER BY ingested_at, version, id"))]
     for i in range(0, len(order), 200):
         ids = order[i:i + 200]

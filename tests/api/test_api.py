@@ -150,3 +150,13 @@ def test_export_download(client, tmp_path):
     csv = client.get("/api/export", params={"format": "csv", "table": "targets"})
     assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf") and "集成电路产业规模" in csv.text
     assert client.get("/api/export", params={"format": "pdf"}).status_code == 422
+
+
+def test_the_vocabulary_is_the_models(client):
+    """The dashboard takes its choices (event types, stages in order, statuses …) from yrd.model through the API."""
+    from yrd.model import STAGES, VOCABULARY
+
+    got = client.get("/api/vocabulary").json()
+    assert got == {k: list(v) for k, v in VOCABULARY.items()}
+    assert got["stages"] == list(STAGES) == ["approval", "signing", "groundbreaking", "completion", "launch"]
+    assert client.get("/api/events", params={"type": "party"}).status_code == 422  # validated from the same list

@@ -90,6 +90,8 @@ def test_signatures_are_datasketchs_minhash_of_the_shingle_hashes():
 
     from yrd import dedup
 
+    a, b = dedup.permutations()
+    assert np.array_equal(MinHash(num_perm=128, seed=1).permutations, np.array([a, b]))  # drawn as datasketch does
     for text in (_article().text, "长三角一体化", "短", "", "G60科创走廊 " * 40):
         hashes = [int(h) for h in dedup.shingle_hashes(text)]
         reference = MinHash(num_perm=dedup.NUM_PERM, seed=1, hashfunc=lambda h: h)

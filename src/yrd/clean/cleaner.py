@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
 
 from ..errors import Rejected
 from ..model import Document, RawDocument, Source
@@ -27,7 +26,9 @@ _JEKYLL_NAME = re.compile(r"^((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})-")
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def _markdown():
+    from markdown_it import MarkdownIt  # (loaded for the first Markdown body)
+
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 

@@ -46,11 +46,17 @@ def _t2s() -> opencc.OpenCC:
 @lru_cache(maxsize=1)
 def _traditional() -> re.Pattern:
     """One character class of every Han character t2s changes on its own (4,000-odd), read from OpenCC's
-    dictionaries once: counting them is a regex scan, where converting the text was a phrase-by-phrase lookup
-    (30x slower; the same verdict on every document of the corpus)."""
+    dictionaries once (and kept in the cache directory): counting them is a regex scan, where converting the text
+    was a phrase-by-phrase lookup (30x slower; the same verdict on every document of the corpus)."""
+    from ..resources import cached
+
+    return re.compile("[" + cached("traditional", (), _traditional_chars, code=(__file__, opencc.__file__)) + "]")
+
+
+def _traditional_chars() -> str:
     chars = [chr(c) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)]
     converted = _t2s().convert("\n".join(chars)).split("\n")
-    return re.compile("[" + "".join(c for c, s in zip(chars, converted) if s != c) + "]")
+    return "".join(c for c, s in zip(chars, converted) if s != c)
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..resources import path, table
 from .context import Context
-from .gazetteer import load
+from .places import gazetteer
 
 _COOP_VERB = re.compile(r"签署|签订|签约|合作|共建|联合|携手|共同|协同|结对|对口|联手|共享|共治|联防|联保|互认|共商|联动")
 _JOINER = re.compile(r"^(?:[和与同及跟、，]|以及|还有|并与|分别与)?$")
@@ -142,7 +142,7 @@ def _connects(ctx: Context, s_start: int, s_end: int, infra: list[dict]) -> list
     """``infra``: the article's organisations of kind project whose name is a railway, road, bridge …"""
     text = ctx.text
     out = []
-    gaz = load()
+    gaz = gazetteer()
     for org in infra:
         for mention in org["mentions"]:
             if not (s_start <= mention["start"] < s_end):

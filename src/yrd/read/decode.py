@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from charset_normalizer import from_bytes
 
 from ..errors import InputError
 
@@ -65,6 +64,8 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
     multibyte = sum(1 for ch in lenient if ord(ch) > 0x7F)
     if bad <= 3 and multibyte > 20 * bad:
         return lenient, "utf-8 (with %d undecodable byte%s replaced)" % (bad, "s" if bad > 1 else "")
+    from charset_normalizer import from_bytes  # (only a page that is not UTF-8 needs it)
+
     best = from_bytes(data[:262144], cp_isolation=["gb18030", "big5", "cp950", "big5hkscs"]).best()
     if best is not None:
         codec = _CHINESE_CODECS.get(best.encoding.lower().replace("_", ""), best.encoding)

@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import feedparser
-import yaml
 
 from ..errors import InputError
 from ..model import RawDocument
@@ -30,6 +28,8 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 def _front_matter(yaml_text: str) -> dict[str, Any]:
     """Parse front matter keeping every scalar a string (dates are parsed by us, not YAML)."""
     try:
+        import yaml  # (loaded for the first front matter)
+
         data = yaml.load(yaml_text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
     except yaml.YAMLError:
         data = None
@@ -161,6 +161,8 @@ def read_json(raw: bytes, text: str, path: str | None, url: str | None, encoding
 def read_feed(raw: bytes, text: str, path: str | None, url: str | None, encoding: str) -> Iterator[Item]:
     """RSS 2.0, RSS 1.0 and Atom via feedparser; one article per entry."""
     where = path or url or "<feed>"
+    import feedparser  # (loaded for the first feed)
+
     parsed = feedparser.parse(text)
     if not parsed.entries:
         reason = "feed has no entries"

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
-from ..clean.script import detect_script, to_simplified
+from ..clean.script import to_simplified
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
 _TOKEN_PARTS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)|([A-Za-z0-9]+)")
@@ -34,13 +32,15 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-_PAD = np.uint32(0xFFFFFFFF)  # not a character: marks the unused slot of a one-character term
+_PAD = 0xFFFFFFFF  # not a character: marks the unused slot of a one-character term
 
 
 def terms_string(text: str) -> str:
     """``" ".join(tokens(text))``, made with numpy over the text's code points at once (twice as fast on an
     article: no Python string per term). Each character opens a slot of three code points: its bigram and a
     space, itself and a space (a one-character run), or nothing."""
+    import numpy as np  # (only documents need it: a query does not wait for numpy to load)
+
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if not len(codes):
         return ""
@@ -55,7 +55,7 @@ def terms_string(text: str) -> str:
     joined = np.zeros(len(codes), dtype=bool)  # the second character of the bigram before
     joined[1:] = pair[:-1]
     single = (cls != 0) & ~pair & ~joined
-    out = np.full((len(codes), 3), _PAD, dtype=np.uint32)
+    out = np.full((len(codes), 3), np.uint32(_PAD), dtype=np.uint32)
     out[:, 0] = codes
     out[:-1, 1] = np.where(pair[:-1], codes[1:], 0x20)
     out[-1, 1] = 0x20
@@ -72,7 +72,7 @@ def document_terms(title: str, text: str) -> str:
 def normalise_query(query: str) -> str:
     """Simplified script, so a traditional query finds simplified text (and traditional originals)."""
     q = query.strip()
-    if detect_script(q) == "zh-Hant" or any(_HAN.match(c) for c in q):
+    if _HAN.search(q):  # (converting is cheaper than asking first whether it is traditional)
         q = to_simplified(q)
     return q
 

@@ -60,5 +60,7 @@ export async function getAll(path, params, max = 5000) {
 }
 
 export const stats = () => cached("/api/stats");
+/** The domain's vocabularies (yrd.model): event and relation types, project stages in order, statuses … */
+export const vocabulary = () => cached("/api/vocabulary");
 export const allPlaces = () => cached("/api/places", { limit: 5000 });
 export const boundaries = () => cached("/api/geo/boundaries");

@@ -240,9 +240,6 @@ export const approxName = (k) => pick(APPROX[k], "");
 export const unitName = (k) => pick(UNITS[k], k ?? "");
 export const roleName = (k) => (S["role_" + k] ? t("role_" + k) : k);
 
-export const EVENT_TYPE_KEYS = Object.keys(EVENT_TYPES);
-export const RELATION_TYPE_KEYS = Object.keys(RELATION_TYPES);
-export const STATUS_KEYS = Object.keys(STATUS);
 
 const PRECISION = {
   day: ["日", "day"], month: ["月", "month"], year: ["年", "year"], period: ["时期", "period"], quarter: ["季度", "quarter"],

@@ -1,15 +1,16 @@
 // 合作网络 Network: /api/relations as a Cytoscape graph. Nodes coloured by kind, sized by weighted degree; edges
 // coloured by relation type, width by the number of documents; clicking a node opens its page.
 
-import { get } from "../api.js";
+import { get, vocabulary } from "../api.js";
 import { h } from "../dom.js";
-import { t, kindName, relationTypeName, RELATION_TYPE_KEYS, levelName, orgKindName, formatNumber } from "../i18n.js";
+import { t, kindName, relationTypeName, levelName, orgKindName, formatNumber } from "../i18n.js";
 import { cytoscape } from "../lib.js";
 import { KIND_COLORS, RELATION_COLORS, busy, entityHref, field, pageHeader, select, empty } from "../widgets.js";
 
 const SHAPES = { place: "ellipse", organization: "round-rectangle", project: "diamond", person: "triangle" };
 
 export async function render(view, ctx) {
+  const RELATION_TYPE_KEYS = (await vocabulary()).relation_types;
   const type = ctx.query.get("type") || "";
   const typeSel = select("nw-type", RELATION_TYPE_KEYS.map((k) => [k, relationTypeName(k)]), type);
   typeSel.addEventListener("change", () => ctx.go("network", [], { type: typeSel.value }));

@@ -1,12 +1,12 @@
 // 项目库 Projects: a sortable, filterable table (name, places, stage, stage date, latest investment in 亿元,
 // sources) with a client-side CSV export (UTF-8 with BOM, so Excel reads the Chinese correctly).
 
-import { getAll } from "../api.js";
+import { getAll, vocabulary } from "../api.js";
 import { h, clear, csvField, download, day } from "../dom.js";
 import { t, eventTypeName, formatNumber, approxName } from "../i18n.js";
 import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge } from "../widgets.js";
 
-const STAGES = ["approval", "signing", "groundbreaking", "completion", "launch"];
+let STAGES = [];  // a project's stages in order, from /api/vocabulary (yrd.model.STAGES)
 
 /** 亿元 (100 million CNY), the unit planners quote project budgets in; null when not CNY. */
 function yi(inv) {
@@ -31,6 +31,7 @@ const COLUMNS = [
 ];
 
 export async function render(view, ctx) {
+  STAGES = (await vocabulary()).stages;
   const q = ctx.query;
   const state = { place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "" };
   const local = { text: q.get("q") || "", stage: q.get("stage") || "", sort: q.get("sort") || "stage_date", dir: q.get("dir") || "desc" };

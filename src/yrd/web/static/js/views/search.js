@@ -1,14 +1,15 @@
 // 搜索 Search: query box, filters (place, from, to, event type, publisher), ranked results with highlighted
 // snippets (built from snippet_parts as text nodes and <mark>), pagination. State lives in the URL.
 
-import { get, stats } from "../api.js";
+import { get, stats, vocabulary } from "../api.js";
 import { h, day } from "../dom.js";
-import { t, eventTypeName, EVENT_TYPE_KEYS, formatNumber } from "../i18n.js";
+import { t, eventTypeName, formatNumber } from "../i18n.js";
 import { field, pageHeader, pager, placeInput, readerHref, resolvePlace, select, empty, errorBox } from "../widgets.js";
 
 const LIMIT = 20;
 
 export async function render(view, ctx) {
+  const EVENT_TYPE_KEYS = (await vocabulary()).event_types;
   const q = ctx.query;
   const state = {
     q: q.get("q") || "", place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "",

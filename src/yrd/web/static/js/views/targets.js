@@ -1,12 +1,13 @@
 // 目标 Targets: targets grouped by deadline, each with a status badge (open/reported/achieved/overdue), its goal,
 // the latest report on it and the source (link to the reader at the target's span).
 
-import { getAll } from "../api.js";
+import { getAll, vocabulary } from "../api.js";
 import { h, day } from "../dom.js";
-import { t, statusName, STATUS_KEYS, formatAmount, formatNumber } from "../i18n.js";
+import { t, statusName, formatAmount, formatNumber } from "../i18n.js";
 import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, sourceLine, statusBadge, empty } from "../widgets.js";
 
 export async function render(view, ctx) {
+  const STATUS_KEYS = (await vocabulary()).target_statuses;
   const q = ctx.query;
   const state = { status: q.get("status") || "", due: q.get("due") || "", place: q.get("place") || "" };
 

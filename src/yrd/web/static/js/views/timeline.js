@@ -1,9 +1,9 @@
 // 时间线 Timeline: events filtered by type, place and dates; a monthly histogram stacked by type (Plotly);
 // the list with date, type badge, participants and the source (link to the reader at the event's span).
 
-import { getAll } from "../api.js";
+import { getAll, vocabulary } from "../api.js";
 import { h } from "../dom.js";
-import { t, eventTypeName, EVENT_TYPE_KEYS, getLang, formatNumber } from "../i18n.js";
+import { t, eventTypeName, getLang, formatNumber } from "../i18n.js";
 import { plotly } from "../lib.js";
 import {
   EVENT_COLORS, busy, eventBadge, field, monthRange, pageHeader, placeInput, resolvePlace, select, sourceLine, empty,
@@ -12,6 +12,7 @@ import {
 const PAGE = 60;
 
 export async function render(view, ctx) {
+  const EVENT_TYPE_KEYS = (await vocabulary()).event_types;
   const q = ctx.query;
   const state = { type: q.get("type") || "", place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "",
     month: q.get("month") || "" };
