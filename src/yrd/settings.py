@@ -20,13 +20,18 @@ class Setting:
     default: Any
     env: str | None
     help: str
-    kind: str = "str"  # str, int, float, size (bytes, written 50M), duration (seconds)
+    kind: str = "str"  # str, int, float, size (bytes, written 50M)
+    shown: str | None = None  # how the README shows a default that depends on the machine
+    factory: Any = None  # computes the default when it depends on the machine (the user's directories)
+    flag: str | None = ""  # the command-line option ("": from the name; None: environment only)
 
     @property
-    def option(self) -> str:
-        return "--" + self.name.replace("_", "-")
+    def option(self) -> str | None:
+        return self.flag if self.flag != "" else "--" + self.name.replace("_", "-")
 
     def shown_default(self) -> str:
+        if self.shown:
+            return self.shown
         if self.default is None:
             return "—"
         if self.kind == "size":
@@ -38,9 +43,9 @@ class Setting:
         if given is not None:
             return given
         raw = os.environ.get(self.env) if self.env else None
-        if raw in (None, ""):
-            return self.default
-        return parse(self, raw)
+        if raw is None or (raw == "" and self.kind != "str"):
+            return self.factory() if self.factory else self.default
+        return parse(self, raw)  # (an empty text setting means "none": YRD_CACHE= turns the cache off)
 
 
 def parse(setting: Setting, raw: str) -> Any:
@@ -87,8 +92,8 @@ def _default_store() -> str:
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
-    Setting("db", None, "YRD_DB", "SQLAlchemy URL of the store (sqlite:///path.db, postgresql://user@host/db); "
-            "default: a per-user SQLite file, $XDG_DATA_HOME/yrd/yrd.db."),
+    Setting("db", None, "YRD_DB", "SQLAlchemy URL of the store (sqlite:///path.db, postgresql://user@host/db).",
+            shown="$XDG_DATA_HOME/yrd/yrd.db"),
     Setting("max_bytes", 50 * 2**20, "YRD_MAX_BYTES", "Largest single article (a file, a JSON Lines record, a "
             "download, an upload); a JSON Lines stream may be any size.", "size"),
     Setting("batch", 100, "YRD_BATCH", "Documents per transaction when storing (a killed ingest redoes at most one "
@@ -96,15 +101,16 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("workers", 1, "YRD_WORKERS", "Worker processes that read, clean and extract in parallel.", "int"),
     Setting("timeout", 30.0, "YRD_TIMEOUT", "Seconds to wait for a URL.", "float"),
     Setting("duplicate_threshold", 0.6, "YRD_DUPLICATE_THRESHOLD", "Estimated Jaccard similarity of two texts' "
-            "5-grams at or above which the later one is stored as a copy.", "float"),
+            "5-grams at or above which the later one is stored as a copy.", "float", flag=None),
     Setting("host", "127.0.0.1", "YRD_HOST", "Interface the server listens on (0.0.0.0 for all)."),
     Setting("port", 8000, "YRD_PORT", "Port the server listens on.", "int"),
     Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL); without "
             "it the server is read-only."),
-    Setting("cache", _default_cache(), "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
-            "(remade when yrd or its data change); empty: no cache."),
+    Setting("cache", None, "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
+            "(remade when yrd or its data change); empty: no cache.", shown="$XDG_CACHE_HOME/yrd",
+            factory=_default_cache, flag=None),
     Setting("ray_address", None, "YRD_RAY_ADDRESS", "Ray cluster for --engine ray (ray://host:10001); default: "
-            "start a local Ray."),
+            "start a local Ray.", flag="--address"),
 )}
 
 
@@ -122,7 +128,8 @@ def markdown() -> str:
     """The README's settings table."""
     lines = ["| setting | option | environment | default | what it does |", "|---|---|---|---|---|"]
     for s in SETTINGS.values():
-        lines.append(f"| {s.name} | `{s.option}` | `{s.env}` | {s.shown_default()} | {s.help} |")
+        option = f"`{s.option}`" if s.option else "—"
+        lines.append(f"| {s.name} | {option} | `{s.env}` | {s.shown_default()} | {s.help} |")
     return "\n".join(lines)
 
 

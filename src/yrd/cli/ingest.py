@@ -19,7 +19,7 @@ from .options import db_option, setting, size, store_url
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Run here, or on a Ray cluster (see README).")
-@setting("ray_address", "--address")
+@setting("ray_address")
 def ingest(paths, db, workers, batch, max_bytes, timeout, progress, engine, ray_address):
     """Read, clean, extract, deduplicate and store every article under PATH|URL.
 

@@ -23,6 +23,8 @@ def setting(name: str, *decls: str, **kwargs):
     kwargs.setdefault("help", s.help)
     if s.env:
         kwargs.setdefault("envvar", s.env)
+    if s.shown:
+        kwargs.setdefault("show_default", s.shown)
     if s.default is not None and "default" not in kwargs:
         kwargs["default"] = settings.format_size(s.default) if s.kind == "size" else s.default
         kwargs.setdefault("show_default", True)
