@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from yrd.evaluate import evaluate, load_gold
+from yrd.evaluation import load_gold
+from yrd.evaluation.facts import evaluate
 
 GOLD = Path(__file__).resolve().parent.parent / "gold" / "gold.jsonl"
 

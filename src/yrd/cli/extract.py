@@ -58,24 +58,38 @@ def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--corpus", type=click.Path(file_okay=False), default=None,
               help="Directory the gold set's files are relative to (default: ../shared/corpus).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="Which part of the gold set: the development part (to tune on), the test part, or both.")
+@click.option("--errors", is_flag=True, help="List what went wrong on each page (the development part only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
-def evaluate(gold: str, corpus: str | None, as_json: bool) -> None:
-    """Score the extractors against a hand-annotated gold set: precision, recall and F1 per fact kind.
+def evaluate(gold: str, corpus: str | None, split: str, errors: bool, as_json: bool) -> None:
+    """Score the extractors against a hand-annotated gold set: precision, recall and F1 per fact kind, and for the
+    web gold set also articles, titles, dates and clean text, per part (development and test).
 
     \b
     Example:
       yrd eval tests/gold/gold.jsonl --corpus ../shared/corpus
+      yrd eval tests/gold/web_gold.jsonl --split dev --errors
     """
     from ..errors import YrdError
-    from ..evaluate import evaluate as run_eval
+    from ..evaluation import SPLITS
+    from ..evaluation import evaluate as run_eval
 
+    if errors and split != "dev":
+        raise click.BadParameter("the test part's errors are not shown: tune on --split dev", param_hint="--errors")
+    reports = []
     try:
-        report = run_eval(gold, corpus or "../shared/corpus")
+        for part in (SPLITS if split == "all" else (split,)):
+            reports.append(run_eval(gold, corpus or "../shared/corpus", part, errors))
     except YrdError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({part: r.as_dict() for part, r in zip(SPLITS if split == "all" else (split,), reports)},
+                              ensure_ascii=False, indent=2))
     else:
-        click.echo(report.table())
-    for err in report.errors:
-        click.echo(f"yrd: {err}", err=True)
+        for part, report in zip(SPLITS if split == "all" else (split,), reports):
+            click.echo(f"== {part} ==")
+            click.echo(report.table())
+    for report in reports:
+        for err in report.errors:
+            click.echo(f"yrd: {err}", err=True)

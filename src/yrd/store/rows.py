@@ -160,37 +160,43 @@ class DocRows(NamedTuple):
     codes: list[str]  # its places' codes with their cities' and provinces'
 
 
+_fact = tuple.__new__  # FactRow from a tuple without the NamedTuple's Python-level __new__ (a fact costs 0.3 µs less)
+
+
 def place_fact(m: dict, label: str, code: str | None, day: str | None) -> FactRow:
-    return FactRow("place", m["start"], m["end"], m["text"], label, code, None, None, None, day, None, None, "")
+    return _fact(FactRow, ("place", m["start"], m["end"], m["text"], label, code, None, None, None, day, None, None, ""))
 
 
 def organization_fact(m: dict, label: str, day: str | None) -> FactRow:
-    return FactRow("organization", m["start"], m["end"], m["text"], label, None, None, None, None, day, None, None, "")
+    return _fact(FactRow, ("organization", m["start"], m["end"], m["text"], label, None, None, None, None, day, None,
+                           None, ""))
 
 
 def person_fact(m: dict, label: str, day: str | None, data: str) -> FactRow:
-    return FactRow("person", m["start"], m["end"], m["text"], label, None, None, None, None, day, None, None, data)
+    return _fact(FactRow, ("person", m["start"], m["end"], m["text"], label, None, None, None, None, day, None, None,
+                           data))
 
 
 def amount_fact(a: dict, day: str | None) -> FactRow:
-    return FactRow("amount", a["start"], a["end"], a["text"], _fit(a["unit"], _LABEL), None, None, None, None, day,
-                   float(a["value"]), _fit(a["unit"], _UNIT), dumps(a))
+    return _fact(FactRow, ("amount", a["start"], a["end"], a["text"], _fit(a["unit"], _LABEL), None, None, None, None,
+                           day, float(a["value"]), _fit(a["unit"], _UNIT), dumps(a)))
 
 
 def target_fact(t: dict, day: str | None) -> FactRow:
-    return FactRow("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None, None,
-                   int(t["deadline"]) if t["deadline"] else None, day,
-                   float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t))
+    return _fact(FactRow, ("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None, None,
+                           int(t["deadline"]) if t["deadline"] else None, day,
+                           float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t)))
 
 
 def event_fact(e: dict, day: str | None) -> FactRow:
-    return FactRow("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), None, _fit(e["type"], _TYPE),
-                   _fit(e["date"], _DATE), None, _fit(e["date"], _DAY) or day, None, None, dumps(e))
+    return _fact(FactRow, ("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), None,
+                           _fit(e["type"], _TYPE), _fit(e["date"], _DATE), None, _fit(e["date"], _DAY) or day, None,
+                           None, dumps(e)))
 
 
 def relation_fact(r: dict, day: str | None) -> FactRow:
-    return FactRow("relation", r["start"], r["end"], r["text"], _fit(r["type"], _LABEL), None, _fit(r["type"], _TYPE),
-                   None, None, day, None, None, dumps(r))
+    return _fact(FactRow, ("relation", r["start"], r["end"], r["text"], _fit(r["type"], _LABEL), None,
+                           _fit(r["type"], _TYPE), None, None, day, None, None, dumps(r)))
 
 
 def sheet_json(doc: Document) -> str:

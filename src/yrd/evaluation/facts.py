@@ -1,4 +1,4 @@
-"""Score the extractors against a hand-annotated gold set (``yrd eval``).
+"""Score the extractors against the corpus facts gold set, mention by mention (``yrd eval tests/gold/gold.jsonl``).
 
 The gold set (tests/gold/gold.jsonl) holds, per corpus document, facts with
 offsets into the clean text and a SHA-1 of every span — never the text. A
@@ -17,14 +17,13 @@ Matching, per document, one-to-one and greedy:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import YrdError
-from .pipeline import Failure, run
+from ..errors import YrdError
+from ..pipeline import Failure, run
 
 KINDS = ("places", "people", "organizations", "amounts", "targets", "events", "relations")
 
@@ -168,27 +167,14 @@ def score_document(doc, gold: dict, report: Report) -> None:
     report.documents += 1
 
 
-def load_gold(path: str | Path) -> list[dict]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise YrdError(f"{path}: cannot read gold set ({exc.strerror})") from None
-    out = []
-    for i, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                raise YrdError(f"{path}:{i}: not a JSON object") from None
-    return out
-
-
 def evaluate(gold_path: str | Path, corpus: str | Path, records: Iterable[dict] | None = None) -> Report:
     """Run the pipeline on every gold document under ``corpus`` and score it."""
     report = Report()
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise YrdError(f"{corpus}: corpus directory not found; pass --corpus DIR")
+    from . import load_gold
+
     for rec in records if records is not None else load_gold(gold_path):
         docs = [d for d in run([str(corpus / rec["file"])]) if not isinstance(d, Failure)]
         if rec["index"] >= len(docs):
