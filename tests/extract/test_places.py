@@ -13,7 +13,7 @@ def places(text, publisher=None):
 
 
 def test_district_resolved_by_the_city_beside_it():
-    p = places("宁波江北的企业与重庆两江新区签约")
+    p = places("宁波江北的企业与重庆两江新区签约。")
     assert p["江北区"]["adcode"] == "330205"
     assert p["江北区"]["mentions"][0]["text"] == "江北"
 
@@ -38,8 +38,9 @@ def test_a_publishers_site_name_is_not_a_place(site):
 
 
 def test_abbreviations_resolve_to_their_members():
-    p = places("沪苏浙皖三省一市共同推进，宁杭高铁和锡常泰城市群建设提速。")
+    p = places("沪苏浙皖三省一市共同推进，宁杭两地和锡常泰城市群建设提速。")
     assert {"上海市", "江苏省", "浙江省", "安徽省", "南京市", "杭州市", "无锡市", "常州市", "泰州市"} <= set(p)
+    assert p["锡常泰城市群"]["level"] == "area" and p["锡常泰城市群"]["scope"] == "delta"
 
 
 def test_full_names_codes_levels_and_coordinates():
@@ -65,7 +66,8 @@ def test_named_zones_with_their_host():
     assert p["苏州工业园区"]["parent_adcode"] == "320500"
     assert p["长三角G60科创走廊"]["parent_adcode"] == "310117"
     assert p["乌镇"]["level"] == "zone"
-    assert "长三角" not in p  # the region inside the zone's name is not a second mention
+    assert p["长三角"]["level"] == "area"  # the region at the head of a zone's name: the zone lies in it
+    assert p["长三角"]["mentions"][0]["text"] == "长三角" and p["长三角"]["scope"] == "delta"
 
 
 def test_one_entry_per_place_with_all_mentions():
@@ -87,3 +89,39 @@ def test_region_and_foreign_countries():
     p = places("长三角地区对印度尼西亚出口增长")
     assert p["长三角"]["level"] == "area"
     assert p["印度尼西亚"]["level"] == "foreign"
+
+
+# --- evidence: a name is a place where it is a word of the sentence, and far-away or ambiguous ones need support
+
+
+@pytest.mark.parametrize("text,word", [
+    ("加快创新和发展。", "新和"), ("打造新平台。", "新平"), ("阿里巴巴集团在杭州。", "阿里"), ("建设国家示范县。", "范县"),
+    ("沿海地区发展很快。", "海地"), ("世界上海拔最高的工程。", "上海"), ("绿水青山就是金山银山。", "金山"),
+])
+def test_a_name_inside_another_word_is_no_place(text, word):
+    assert not any(m["text"] == word for p in find_places(text) for m in p["mentions"])
+
+
+@pytest.mark.parametrize("text,wrong", [
+    ("森林资源十分丰富。", "资源县"), ("加强太湖治理。", "太湖县"), ("登上黄山。", "黄山市"), ("沪渝高速全线贯通。", "重庆市"),
+    ("沪铜期货上涨。", "铜陵市"), ("沪苏湖铁路开通。", "湖州市"), ("平原地区。", "平原县"), ("成渝地区双城经济圈建设。", "双城区"),
+])
+def test_no_far_away_unit_from_an_ordinary_word(text, wrong):
+    """资源, 太湖, 黄山, 沪渝 (a road's name), 沪铜 (a ticker), 沪苏湖 (a line's name), 平原, 双城: no unit."""
+    assert wrong not in places(text)
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("广西资源县位于桂林市东北部。", "资源县"), ("资源县地处越城岭山脉腹地。", "资源县"),
+    ("广西资源境内森林资源丰富，与桂林相邻。", "资源县"), ("安徽太湖县召开大会。", "太湖县"),
+    ("安庆市太湖县推进蕲太高速建设。", "太湖县"), ("四川通江县银耳节开幕，巴中市领导出席。", "通江县"),
+])
+def test_an_article_about_a_homonym_place_still_finds_it(text, unit):
+    """The words that are no place elsewhere are places where the article corroborates them (full name, parent)."""
+    assert unit in places(text)
+
+
+def test_every_place_has_a_scope():
+    p = places("上海市、成都市和日本东京都，京津冀协同发展。")
+    assert p["上海市"]["scope"] == "delta" and p["成都市"]["scope"] == "china" and p["日本"]["scope"] == "foreign"
+    assert p["京津冀"]["scope"] == "china" and {"北京市", "天津市", "河北省"} <= set(p)

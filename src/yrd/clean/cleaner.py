@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -17,11 +18,13 @@ from ..errors import Rejected
 from ..model import Document, RawDocument, Source
 from .dates import date_from_url, parse_date
 from .html import article_html, clean_title, stamp_from_text
-from .lines import filter_paragraphs, normalize_paragraph
-from .script import detect_script, strip_pinyin, to_simplified
+from .lines import filter_paragraphs
+from .page import read_layout, scrub
+from .script import detect_script, simplify_strays, strip_pinyin, to_simplified
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…]$")
 _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)__|__(?!\w)")
+_TAG_BREAK = re.compile(r"</?(?:h[1-6]|p|div|br|li|ul|ol|section|article|table|tr|td|span|strong|b|em|a)\b[^>]*>", re.I)
 _JEKYLL_NAME = re.compile(r"^((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})-")
 
 
@@ -42,7 +45,11 @@ def _first(*values):
 def _body_paragraphs(raw: RawDocument) -> tuple[list[str], dict, Callable[[], str | None]]:
     """The body's paragraphs, the page's metadata, and a function giving the page text outside the article."""
     if raw.body_kind == "page":
-        return article_html(raw.body)
+        paras, page, outside = article_html(raw.body)
+        if not paras and not raw.body.lstrip().startswith("<"):
+            # text with some markup in it (<h3>…</h3> pasted into a blog's text): its lines, the tags as breaks
+            return _TAG_BREAK.sub("\n", raw.body).splitlines(), page, _nothing
+        return paras, page, outside
     if raw.body_kind == "html":
         paras, _, _ = article_html(raw.body, whole=True)
         return paras, {}, _nothing
@@ -53,16 +60,25 @@ def _body_paragraphs(raw: RawDocument) -> tuple[list[str], dict, Callable[[], st
     return raw.body.splitlines(), {}, _nothing
 
 
-def _nothing() -> None:
+_TAB_ROW = re.compile(r"\t")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _not_an_article(raw: RawDocument, text: str) -> str | None:
+    """Why an input that reads as text is no article (a table, a README or licence in English), else None."""
+    if raw.body_kind == "text":
+        rows = [line for line in raw.body.splitlines() if line.strip()]
+        tabbed = [line.count("\t") for line in rows if "\t" in line]
+        if len(rows) >= 3 and len(tabbed) >= 0.6 * len(rows) and max(tabbed) >= 2:
+            return f"a table ({len(rows)} rows of {max(set(tabbed), key=tabbed.count) + 1} columns)"
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    if han < 8 or han < 0.5 * (han + latin / 4):  # (a word of English is about four letters; articles: >= 0.76)
+        return "not Chinese text" if latin else "too little text"
     return None
 
 
-def _title_from_text(paragraphs: list[str]) -> str | None:
-    """A plain-text article's title: its first short line that does not read as a sentence."""
-    for p in paragraphs[:3]:
-        p = normalize_paragraph(p)
-        if p and len(p) <= 60 and not _SENTENCE_END.search(p) and "，" not in p[:-1]:
-            return p
+def _nothing() -> None:
     return None
 
 
@@ -71,22 +87,36 @@ def clean(raw: RawDocument) -> Document:
     where = raw.path or raw.url or "<input>"
     paragraphs, page, outside = _body_paragraphs(raw)
     meta = raw.meta
-    paragraphs = [strip_pinyin(p) for p in paragraphs]
     title = _first(meta.get("title"), page.get("title"))
-    title = clean_title(strip_pinyin(title)) if title else None
+    layout = None
+    if raw.body_kind == "text" or (raw.body_kind == "page" and not title):  # a page without its own metadata:
+        lines = [line for p in paragraphs for line in p.splitlines()]
+        layout = read_layout([strip_pinyin(p) for p in lines])  # headline, stamp and article from its layout
+        paragraphs = layout.paragraphs
+    elif raw.body_kind == "markdown" and not title:  # a Markdown file: its # heading and the date under it
+        layout = read_layout([strip_pinyin(p) for p in raw.body.splitlines()], markdown=True)
+        layout.paragraphs = []
+    dropped = Counter(layout.dropped) if layout and raw.body_kind != "markdown" else Counter()
+    paragraphs = [scrub(strip_pinyin(p), dropped=dropped) for p in paragraphs]
+    if title:
+        title = clean_title(strip_pinyin(title))
+    elif layout is not None and layout.title:  # (the layout trimmed the site's name already)
+        title = strip_pinyin(layout.title).strip() or None
     verdict = filter_paragraphs(paragraphs, title)
+    verdict.dropped.update(dropped)
+    if layout is not None:
+        for k, v in layout.meta.items():
+            verdict.meta.setdefault(k, v)
     kept = verdict.kept
-    if not title and raw.body_kind == "text":
-        title = _title_from_text(kept)
-        if title and kept and kept[0] == title:
-            kept = kept[1:]
-            verdict.dropped["title line"] += 1
     if not kept:
         reasons = ", ".join(f"{n} {r}" for r, n in verdict.dropped.most_common()) or "no paragraphs"
         raise Rejected(where, f"no article text found ({reasons})")
     original_text = "\n".join(kept)
+    not_article = _not_an_article(raw, original_text)
+    if not_article:
+        raise Rejected(where, f"not an article: {not_article}")
     script = detect_script(original_text)
-    text = to_simplified(original_text) if script == "zh-Hant" else original_text
+    text = to_simplified(original_text) if script == "zh-Hant" else simplify_strays(original_text)
     if title and (script == "zh-Hant" or detect_script(title) == "zh-Hant"):
         title = to_simplified(title)
 
@@ -94,6 +124,7 @@ def clean(raw: RawDocument) -> Document:
     published = (
         parse_date(meta.get("date") or meta.get("published_at"))
         or page.get("published_at")
+        or (layout.published if layout is not None else None)
         or verdict.meta.get("published_at")
     )
     publisher = _first(

@@ -86,3 +86,13 @@ def to_simplified(text: str) -> str:
             conv = "".join(c if len(c) == 1 else ch for ch, c in ((ch, converter.convert(ch)) for ch in line))
         lines.append(conv)
     return "\n".join(lines)
+
+
+def simplify_strays(text: str) -> str:
+    """A simplified text with the few traditional characters a repost left in it (國家) made simplified, each on
+    its own (one character for one, so offsets stay): no phrase of simplified text is touched."""
+    pattern = _traditional()
+    if not pattern.search(text):
+        return text
+    convert = _t2s().convert
+    return pattern.sub(lambda m: convert(m.group()), text)

@@ -213,7 +213,7 @@ def _trim_title(chain: str) -> str | None:
     return chain or None
 
 
-def find_organizations(text: str, places: list[dict] | None = None) -> list[dict]:
+def find_organizations(text: str, places: list[dict] | None = None, lines: list | None = None) -> list[dict]:
     """Organisations by suffix, extended left to their full name; one entry per name with every mention.
 
     With the article's ``places``, a name starts at the first place it contains
@@ -222,7 +222,7 @@ def find_organizations(text: str, places: list[dict] | None = None) -> list[dict
     """
     place_spans = None
     if places is not None:
-        place_spans = sorted((m["start"], m["end"]) for p in places for m in p["mentions"])
+        place_spans = sorted([(m["start"], m["end"]) for p in places for m in p["mentions"]] + list(lines or ()))
     orgs: dict[str, dict] = {}
     place_starts = [a for a, _ in place_spans] if place_spans is not None else []
     reversed_text = text[::-1]

@@ -17,9 +17,10 @@ def extract_all(doc: Document) -> None:
     ctx = Context(doc.text, doc.published_at, doc.source.publisher)
     ctx.dates = find_dates(doc.text, doc.published_at)
     ctx.amounts = find_amounts(doc.text)
-    ctx.places = find_places(doc.text, doc.source.publisher)
+    lines: list[tuple[int, int]] = []  # the abbreviations lines are named after (沪苏湖铁路): no places, but names
+    ctx.places = find_places(doc.text, doc.source.publisher, lines)
     ctx.people = find_people(doc.text)
-    ctx.organizations = find_organizations(doc.text, ctx.places)
+    ctx.organizations = find_organizations(doc.text, ctx.places, lines)
     _drop_people_inside_places(ctx)
     doc.places = ctx.places
     doc.people = ctx.people
@@ -33,7 +34,11 @@ def extract_all(doc: Document) -> None:
 
 def _drop_people_inside_places(ctx: Context) -> None:
     """A place mention that is a person's name (芜湖市委书记宁波) was already guarded; drop leftovers."""
-    person_spans = {(m["start"], m["end"]) for p in ctx.people for m in p["mentions"]}
+    spans = sorted((m["start"], m["end"]) for p in ctx.people for m in p["mentions"])
+
+    def inside(m) -> bool:  # 杨靖宇 holds 靖宇 (a county), 宁波 may be a person's name
+        return any(a <= m["start"] and m["end"] <= b for a, b in spans)
+
     for place in ctx.places:
-        place["mentions"] = [m for m in place["mentions"] if (m["start"], m["end"]) not in person_spans]
+        place["mentions"] = [m for m in place["mentions"] if not inside(m)]
     ctx.places = [p for p in ctx.places if p["mentions"]]

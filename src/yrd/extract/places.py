@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
 from ..resources import cached, path
 from .gazetteer import LEVEL_RANK, Gazetteer, Unit, load
+from .evidence import Words, corroborated, features, ordinary
 from .lexicon import Lexicon
 
 _SUFFIX = re.compile(r"(?:自治县|自治旗|自治州|新区|林区|特区|地区|矿区|区|县|市|旗|盟|省)$")
@@ -41,7 +43,7 @@ _NOT_A_PLACE_AFTER = (
     "日报", "晚报", "早报", "商报", "时报", "在线", "网", "新闻网", "新闻", "广播电视台", "电视台", "卫视", "发布", "之声", "观察", "头条",
     "青年报", "法治报",
     "路", "街", "大街", "大道", "中路", "东路", "西路", "南路", "北路", "巷", "弄", "公路", "号",
-    "江", "河", "湖", "溪", "山", "岛", "峰", "岭", "大桥", "机场", "车站", "站", "码头", "公园", "风景区", "景区",
+    "江", "河", "湖", "溪", "山", "岛", "峰", "岭", "荡", "漾", "大桥", "机场", "车站", "站", "码头", "公园", "风景区", "景区",
     "新区", "区", "县", "市", "镇", "乡", "街道", "省",
 )
 
@@ -61,6 +63,8 @@ class _Index:
     context_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     country_name: dict[str, str] = field(default_factory=dict)  # ISO code -> the first name listed for it
     special: dict[str, str] = field(default_factory=dict)  # form -> "foreign:ISO" or "area:name"
+    area_scope: dict[str, str] = field(default_factory=dict)  # area -> delta | china
+    area_members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area -> the units its name names
 
 
 @lru_cache(maxsize=1)
@@ -87,20 +91,24 @@ def _build_index() -> _Index:
     countries = {}
     import csv
 
+    area_scope: dict[str, str] = {}
+    area_members: dict[str, tuple[str, ...]] = {}
     areas: dict[str, tuple[str, float, float]] = {}
     with open(path("areas.tsv"), encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
             if row and not row[0].startswith("#"):
-                name, aliases, lat, lon = row
+                name, aliases, lat, lon, scope, members = (row + [""] * 6)[:6]
                 for form in [name, *filter(None, aliases.split("|"))]:
                     areas[form] = (name, float(lat), float(lon))
                     forms.setdefault(form, []).insert(0, ("area:" + name, "name"))
+                area_scope[name] = scope or "china"
+                area_members[name] = tuple(filter(None, members.split("|")))
 
     with open(path("countries.tsv"), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             countries[row["name"]] = row["iso"]
             forms.setdefault(row["name"], []).append(("foreign:" + row["iso"], "name"))
-    idx = _Index(gaz, forms, common, countries, areas, Lexicon(forms))
+    idx = _Index(gaz, forms, common, countries, areas, Lexicon(forms), area_scope=area_scope, area_members=area_members)
     for iso_name, iso in countries.items():
         idx.country_name.setdefault(iso, iso_name)
     for form, cands in forms.items():
@@ -135,8 +143,10 @@ def _guarded(text: str, start: int, end: int, form: str, full_name: bool, publis
     return text.startswith(_NOT_A_PLACE_AFTER, end)
 
 
-def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazetteer, common: frozenset[str]) -> Unit | None:
-    """The unit a form names, given the unit right before it (if any) and the article's context."""
+def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazetteer,
+          common: frozenset[str]) -> tuple[Unit, str] | None:
+    """The unit a form names (with the kind of form it is for that unit), given the unit right before it (if any)
+    and the article's context."""
     cands = list(_index().units_of[form])  # a copy: it is sorted below
     if not cands:
         return None
@@ -155,6 +165,7 @@ def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazet
         anc = unit.ancestors(gaz)
         in_context = sum(1 for a in anc if a in context)
         return (
+            unit.level == "province" and adjacent_parent is None,  # 河北、天津: the province, not 天津's 河北区
             in_context > 0,
             kind in ("name", "alias", "old"),
             unit.in_delta,
@@ -173,9 +184,9 @@ def _pick(form: str, adjacent_parent: Unit | None, context: set[str], gaz: Gazet
             return None
     if len(cands) > 1 and kind == "short" and best.level in ("district", "county", "zone"):
         rival = cands[1]
-        if score(rival)[:4] == score(cands[0])[:4]:
+        if score(rival)[:5] == score(cands[0])[:5]:
             return None  # 鼓楼: several cities have one and nothing says which
-    return best
+    return best, kind
 
 
 def gazetteer() -> Gazetteer:
@@ -193,7 +204,8 @@ def _abbreviation_tables() -> tuple[re.Pattern, frozenset[str]]:
     return run, provinces
 
 
-def _abbreviations(text: str, taken: list[tuple[int, int]], gaz: Gazetteer) -> list[tuple[int, int, Unit]]:
+def _abbreviations(text: str, taken: list[tuple[int, int]], gaz: Gazetteer, words: Words | None = None
+                   ) -> list[tuple[int, int, Unit]]:
     """Runs of one-character 简称 (沪苏浙皖, 苏、浙、沪、皖, 宁杭, 锡常泰, 川渝) outside other matches."""
     run_re, provinces = _abbreviation_tables()
     out = []
@@ -211,11 +223,11 @@ def _abbreviations(text: str, taken: list[tuple[int, int]], gaz: Gazetteer) -> l
         else:
             runs = [(list(range(a, b)), b, False) for a, b in groups if b - a >= 2]  # 川渝、云贵
         for chars, j, listed in runs:
-            out.extend(_abbreviation_run(text, chars, j, listed, provinces, gaz))
+            out.extend(_abbreviation_run(text, chars, j, listed, provinces, gaz, words))
     return out
 
 
-def _abbreviation_run(text, chars, j, listed, provinces, gaz) -> list[tuple[int, int, Unit]]:
+def _abbreviation_run(text, chars, j, listed, provinces, gaz, words=None) -> list[tuple[int, int, Unit]]:
     i = chars[0]
     run = "".join(text[k] for k in chars)
     if listed and _NAME_CHAR.match(text[j:j + 1] or " ") and not _CONNECTOR_AFTER.match(text[j:j + 4]):
@@ -224,6 +236,7 @@ def _abbreviation_run(text, chars, j, listed, provinces, gaz) -> list[tuple[int,
             return []
     prev_ok = i == 0 or not _NAME_CHAR.match(text[i - 1]) or text[i - 1] in "与和及、同往至到从在的"
     prev_ok = prev_ok or bool(_INFRA_AFTER.match(text[j:j + 4]))  # …的沪苏湖高铁
+    prev_ok = prev_ok or (words is not None and words.starts_word(i))  # 来自|沪苏浙皖: a word of its own
     strong = any(ch in "沪苏浙皖" for ch in run) or all(ch in provinces for ch in run)
     if not (len(run) >= 2 and prev_ok and (len(run) >= 3 or strong or _CONNECTOR_AFTER.match(text[j:j + 4]))):
         return []
@@ -250,8 +263,11 @@ def _resolve_abbreviation(ch: str, run: str, gaz: Gazetteer) -> Unit | None:
     return units[0]
 
 
-def find_places(text: str, publisher: str | None = None) -> list[dict]:
-    """Every place mentioned in ``text``, one entry per unit with all its mentions (FACTSHEET Place)."""
+def find_places(text: str, publisher: str | None = None, lines: list | None = None) -> list[dict]:
+    """Every place mentioned in ``text``, one entry per unit with all its mentions (FACTSHEET Place).
+
+    ``lines``, if given, receives the (start, end) of the abbreviations a line's name is made of (沪苏湖 in
+    沪苏湖铁路): no mention of a place, but what makes the line a named project."""
     idx = _index()
     gaz = idx.gaz
     publisher_spans = []
@@ -260,7 +276,8 @@ def find_places(text: str, publisher: str | None = None) -> list[dict]:
             publisher_spans.append((m.start(), m.end()))
     full_names = idx.full_name
     mentions = []
-    for s, e, form in idx.lexicon.find(text):
+    matched = idx.lexicon.find(text)
+    for s, e, form in matched:
         if full_names[form] and not publisher_spans and not text.startswith(_SITE_AFTER, e):
             mentions.append((s, e, form))  # a full name (宁波市, 江北区) is a place whatever surrounds it …
         elif not _guarded(text, s, e, form, full_names[form], publisher_spans):
@@ -273,53 +290,195 @@ def find_places(text: str, publisher: str | None = None) -> list[dict]:
         if ids:
             context.update(ids)
     prev_unit, prev_end = None, -1
-    resolved: list[tuple[int, int, Unit | str]] = []
-    picked: dict[tuple[str, str | None], Unit | None] = {}  # within one article, a form next to one parent resolves once
+    found: list[tuple[int, int, Unit | str, str, str]] = []  # (start, end, unit, kind of form, form)
+    picked: dict[tuple[str, str | None], tuple[Unit, str] | None] = {}  # a form next to one parent resolves once
     special = idx.special
     for start, end, form in mentions:
         other = special.get(form)
         if other is not None:  # a country or a named region
-            resolved.append((start, end, other))
+            found.append((start, end, other, "name", form))
             prev_unit = None
             continue
         adjacent_parent = prev_unit if prev_end == start else None
         key = (form, adjacent_parent.id if adjacent_parent is not None else None)
-        unit = picked[key] if key in picked else picked.setdefault(key, _pick(form, adjacent_parent, context, gaz, idx.common))
-        if unit is not None:
-            resolved.append((start, end, unit))
+        hit = picked[key] if key in picked else picked.setdefault(key, _pick(form, adjacent_parent, context, gaz,
+                                                                             idx.common))
+        unit = hit[0] if hit is not None else None
+        if hit is not None:
+            found.append((start, end, unit, "adjacent" if adjacent_parent is not None else hit[1], form))
         prev_unit, prev_end = unit, end
-    resolved.extend(_abbreviations(text, [(s, e) for s, e, _ in mentions], gaz))
-    return _group(text, resolved, idx)
+    words = Words(text)
+    found.extend((s, e, u, "abbreviation", text[s:e])
+                 for s, e, u in _abbreviations(text, [(s, e) for s, e, _ in mentions], gaz, words))
+    kept = _with_evidence(text, found, gaz, lines, matched, words)
+    kept.extend(_regions_in_names(text, kept, idx))
+    dynamic = _region_members(text, kept, idx) | _named_regions(text, kept, idx)
+    return _group(text, kept, idx, dynamic)
 
 
-def _entry(unit: Unit | str, idx: _Index) -> dict:
+def _regions_in_names(text: str, kept: list, idx: _Index) -> list:
+    """A named region at the head of a zone's name (长三角 in 长三角G60科创走廊): the zone is in it, and the name
+    mentions it."""
+    out = []
+    for start, end, unit in kept:
+        if isinstance(unit, str) or unit.level != "zone":
+            continue
+        for n in range(min(end - start - 1, 8), 1, -1):
+            area = idx.special.get(text[start:start + n])
+            if area and area.startswith("area:"):
+                out.append((start, start + n, area))
+                break
+    return out
+
+
+_REGION_END = re.compile(r"大都市圈|都市圈|都市区|城市群|经济圈|经济带|经济区|发展带")
+
+
+def _named_regions(text: str, kept: list, idx: _Index) -> dict[str, tuple[str, float | None, float | None]]:
+    """Regions named after the places they are made of (南京都市圈, 苏锡常都市圈, 沪宁合杭甬发展带): the places
+    mentioned right before the ending make the region's name, and it lies in the delta when they all do. Each
+    is added to ``kept`` as an area; returns area key -> (scope, lat, lon)."""
+    ends = {e: (s, u) for s, e, u in kept if not isinstance(u, str)}
+    out: dict[str, tuple[str, float | None, float | None]] = {}
+    for m in _REGION_END.finditer(text):
+        units, i = [], m.start()
+        while i in ends:
+            s, u = ends[i]
+            units.append(u)
+            i = s
+        if not units or any(isinstance(u, str) for u in units):
+            continue
+        name = text[i:m.end()]
+        if name in idx.areas:
+            continue
+        key = "area:" + name
+        first = units[-1]
+        out[key] = ("delta" if all(u.in_delta for u in units) else "china", first.lat, first.lon)
+        kept.append((i, m.end(), key))
+    return out
+
+
+def _region_members(text: str, kept: list, idx: _Index) -> dict:
+    """The units a listed region's name is made of (京津冀 -> 北京, 天津, 河北), each a mention of its character."""
+    gaz = idx.gaz
+    extra = []
+    for start, end, unit in kept:
+        if not (isinstance(unit, str) and unit.startswith("area:")):
+            continue
+        for code in idx.area_members.get(unit[5:], ()):
+            member = gaz.units.get(code)
+            if member is None:
+                continue
+            chars = [c for c, ids in gaz.abbreviations.items() if code in ids] + [member.short[:1]]
+            at = next((start + k for k, c in enumerate(text[start:end]) if c in chars), None)
+            if at is not None:
+                extra.append((at, at + 1, member))
+    kept.extend(extra)
+    return {}
+
+
+def _with_evidence(text: str, found: list, gaz: Gazetteer, lines: list | None = None,
+                   matched: list | None = None, words: Words | None = None) -> list[tuple[int, int, Unit | str]]:
+    """The matches that are places of their sentence (extract/evidence.py): whole words, corroborated where the
+    name is ambiguous, not inside a line's or a ticker's name."""
+    words = words or Words(text)
+    kept = []
+    every = {(s, e) for s, e, *_ in found} | {(s, e) for s, e, _ in matched or ()}  # every name the gazetteer matched
+    starts, ends = Counter(s for s, _ in every), Counter(e for _, e in every)
+    for start, end, unit, kind, form in found:
+        own = (start, end) in every
+        names = {p for p, n in starts.items() if n > (own and p == start)} | \
+                {p for p, n in ends.items() if n > (own and p == end)}
+        if kind == "abbreviation":
+            if _in_line_name(text, start, end):
+                if lines is not None:
+                    lines.append((start, end))
+                continue
+        elif (kind not in ("name", "adjacent", "old") or end - start <= 3) and \
+                not words.aligned(start, end, names, full=kind in ("name", "adjacent", "old") and end - start >= 3):
+            continue
+        kept.append((start, end, unit, kind, form))
+    named = {u.id for _, _, u, k, _ in kept if not isinstance(u, str) and k in ("name", "adjacent", "old")}
+    units = list({u.id: u for _, _, u, _, _ in kept if not isinstance(u, str)}.values())
+    out = []
+    for start, end, unit, kind, form in kept:
+        if not isinstance(unit, str) and kind == "name" and (ordinary(form) or len(form) <= 2 and not unit.in_delta) \
+                and not corroborated(unit, set(), units, gaz):
+            continue  # 老城区 (an old town), 义县 in 全义县: a full name that is a word, or short and far away
+        if not isinstance(unit, str) and kind in ("short", "alias", "townshort", "abbreviation", "old"):
+            if unit.level in ("town", "zone") and len(form) <= 2 and unit.parent \
+                    and unit.parent not in named | {u.id for u in units}:
+                continue  # a town or zone by a two-character name (虹桥, 临港) counts next to its county, or with it named
+            if form in features() and unit.id not in named:
+                continue  # 太湖, 黄山: the lake or the mountain, unless the unit is named in full or next to its parent
+            if _needs_corroboration(unit, form, kind) and not corroborated(unit, named, units, gaz):
+                continue
+        out.append((start, end, unit))
+    return out
+
+
+def _needs_corroboration(unit: Unit, form: str, kind: str) -> bool:
+    if not unit.in_delta and (unit.level in ("district", "county", "town") or kind == "old" or ordinary(form)):
+        return True  # a far-away county by its short or former name (资源, 平原, 安县), or a city that is a word
+    return kind != "abbreviation" and ordinary(form)  # 资源, 合作 in the delta too
+
+
+_LINE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{0,3}?(?:高速公路|高速|铁路|高铁|城际|轨道|大桥|通道|运河|线|段|动车|客专|快速路))")
+_TICKER_AFTER = frozenset("铜金银锌镍铝锡铅")
+
+
+def _in_line_name(text: str, start: int, end: int) -> bool:
+    """Is this abbreviation part of the name of a line (沪渝高速, 沪苏湖铁路, 合杭高铁湖杭段) or a futures ticker (沪铜)?"""
+    j = end
+    while j < len(text) and j - end < 4 and text[j] in _ABBREVIATION_CHARS():
+        j += 1
+    if _LINE_AFTER.match(text, j):
+        return True
+    i = start
+    while i > 0 and start - i < 4 and text[i - 1] in _ABBREVIATION_CHARS():
+        i -= 1
+    run = text[i:j]
+    return len(run) == 2 and run[0] == "沪" and run[1] in _TICKER_AFTER
+
+
+@lru_cache(maxsize=1)
+def _ABBREVIATION_CHARS() -> frozenset[str]:
+    return frozenset(gazetteer().abbreviations)
+
+
+def _entry(unit: Unit | str, idx: _Index, dynamic: dict) -> dict:
     """The fact-sheet place of a unit (or of "area:…" / "foreign:…"), without mentions yet."""
     if isinstance(unit, str):
         kind, _, code = unit.partition(":")
         if kind == "area":
-            name, lat, lon = idx.areas[code]
+            if unit in dynamic:
+                scope, lat, lon = dynamic[unit]
+                name = code
+            else:
+                name, lat, lon = idx.areas[code]
+                scope = idx.area_scope.get(name, "china")
             return {"name": name, "adcode": None, "level": "area", "lat": lat, "lon": lon, "parent_adcode": None,
-                    "mentions": []}
+                    "scope": scope, "mentions": []}
         return {"name": idx.country_name[code], "adcode": None, "level": "foreign", "lat": None, "lon": None,
-                "parent_adcode": None, "iso": code, "mentions": []}
+                "parent_adcode": None, "iso": code, "scope": "foreign", "mentions": []}
     entry = {
         # zones keep their statistical code apart: adcode is for GB/T 2260 units only
         "name": unit.name, "adcode": unit.adcode if unit.level != "zone" else None,
         "level": unit.level, "lat": unit.lat, "lon": unit.lon,
-        "parent_adcode": unit.parent, "mentions": []}
+        "parent_adcode": unit.parent, "scope": "delta" if unit.in_delta else "china", "mentions": []}
     if unit.level == "zone" and unit.adcode:
         entry["code"] = unit.adcode
     return entry
 
 
-def _group(text: str, resolved, idx: _Index) -> list[dict]:
+def _group(text: str, resolved, idx: _Index, dynamic: dict) -> list[dict]:
     by_key: dict[str, dict] = {}
     resolved.sort(key=itemgetter(0))
     for start, end, unit in resolved:
         key = unit if isinstance(unit, str) else unit.id
         entry = by_key.get(key)
         if entry is None:
-            entry = by_key[key] = _entry(unit, idx)
+            entry = by_key[key] = _entry(unit, idx, dynamic)
         mentions = entry["mentions"]
         if not mentions or mentions[-1]["end"] <= start:  # in text order: only the last one can overlap
             mentions.append({"start": start, "end": end, "text": text[start:end]})

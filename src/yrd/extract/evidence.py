@@ -1,0 +1,145 @@
+"""Evidence that a name matched in a sentence is a place of that sentence.
+
+Three mechanisms, none of them a list of banned words:
+
+- **Word boundaries.** A short name (without 省/市/县/区), an abbreviation or a name of three characters or
+  fewer is a place only where it is a word of the sentence: its start and end must be boundaries of the
+  segmentation that jieba's dictionary gives the clause around it (rjieba, jieba's algorithm and dictionary in
+  Rust, without its statistical guess for unknown words). 新和 in 创新和发展 (创新|和), 新平 in 新平台 (新|平台),
+  阿里 in 阿里巴巴, 范县 in 示范县 and 海地 in 沿海地区 are inside other words. A name that is the head of a
+  port or station (上海港) still counts, as the gold set's guidelines say.
+- **Corroboration.** A district or county outside the delta found by its short name, and any unit whose short
+  name is an ordinary word (资源, 来宾: jieba tags them as common nouns or verbs, or resources/
+  place_common_words.txt lists them) or a lake or mountain (resources/place_features.tsv: 太湖, 黄山), is a place
+  only if the article corroborates it: it names the unit in full, one of its ancestors, or another unit beside
+  it (the same parent, or within 60 km). An article about 资源县 (广西资源县, 桂林) or 太湖县 (安徽太湖) still finds
+  it; 森林资源 and 太湖治理 do not.
+- **Context.** An abbreviation inside the name of a line (沪渝高速, 沪苏湖铁路: the line is named after its ends,
+  it does not mention them) or a futures ticker (沪铜) is no mention.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from ..resources import path, table
+
+_CLAUSE = re.compile(r"[，。！？；：、,.!?;:\s“”\"'（）()《》【】\[\]]")
+# the parts of speech of ordinary words: nouns, verbs and adjectives (jieba's dictionary tags a few place names
+# oddly, 大连 as an adverb: only these three count)
+_COMMON_POS = frozenset({"n", "v", "vn", "a", "an"})
+_HEAD_OF = frozenset("港站委")  # 上海港, 苏州站, 安徽省委: a place names its port, station or party committee
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    """jieba's dictionary in rjieba, with the fixed phrases jieba does not hold (resources/place_phrases.tsv)."""
+    import rjieba
+
+    seg = rjieba.Jieba()
+    for e in table("place_phrases"):
+        seg.add_word(e.word, None, None)
+    return seg
+
+
+def _clause(text: str, start: int, end: int, reach: int = 16) -> tuple[int, int]:
+    """The clause around [start, end): to the nearest punctuation, at most ``reach`` characters each way."""
+    a = start
+    while a > 0 and start - a < reach and not _CLAUSE.match(text[a - 1]):
+        a -= 1
+    b = end
+    while b < len(text) and b - end < reach and not _CLAUSE.match(text[b]):
+        b += 1
+    return a, b
+
+
+class Words:
+    """Word boundaries of one text, segmented clause by clause as they are asked for."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.done: list[tuple[int, int]] = []
+        self.bounds: set[int] = set()
+        self.tokens: dict[int, str] = {}  # token start -> token
+
+    def _segment(self, start: int, end: int) -> None:
+        if any(a <= start and end <= b for a, b in self.done):
+            return
+        a, b = _clause(self.text, start, end)
+        pos = a
+        self.bounds.add(a)
+        for token in _segmenter().cut(self.text[a:b], False):
+            self.tokens[pos] = token
+            pos += len(token)
+            self.bounds.add(pos)
+        self.done.append((a, b))
+
+    def starts_word(self, start: int) -> bool:
+        self._segment(start, start + 1)
+        return start in self.bounds
+
+    def aligned(self, start: int, end: int, names: set[int] | frozenset[int] = frozenset(), full: bool = False) -> bool:
+        """Is [start, end) one or more whole words (or the head of a port or station: 上海港)? ``names``: where
+        other names of places start and end, which bound words too (辽宁沈阳 is one word to jieba). ``full``: a
+        full name (with 省/市/县/区) needs only to start a word (安徽省委, 常州市区)."""
+        self._segment(start, end)
+        if (start in self.bounds or start in names) and (full or end in self.bounds or end in names):
+            return True  # (a full name, 安徽省 in 安徽省政府, needs only to start a word)
+        if start in self.bounds:
+            token = self.tokens.get(start, "")
+            return len(token) == end - start + 1 and token[-1] in _HEAD_OF
+        return False
+
+
+@lru_cache(maxsize=None)
+def ordinary(form: str) -> bool:
+    """Is ``form`` an ordinary word of Chinese (资源, 来宾, 合作), not (only) a name?"""
+    if form in _common_words():
+        return True
+    tags = _segmenter().tag(form, False)
+    return len(tags) == 1 and tags[0][1] in _COMMON_POS
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(w.strip() for w in path("place_common_words.txt").read_text(encoding="utf-8").splitlines()
+                     if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def features() -> frozenset[str]:
+    """Lakes, mountains and rivers that share their name with a unit (太湖 and 太湖县)."""
+    return frozenset(e.word for e in table("place_features"))
+
+
+_WIDE = ("province", "city")
+
+
+def near(a, b, km: float = 60.0) -> bool:
+    """Are two units neighbours: within ``km`` of each other (150 km where one is a city or province)?"""
+    if a.lat is None or b.lat is None:
+        return False
+    if a.level in _WIDE or b.level in _WIDE:
+        km = max(km, 150.0)
+    dy = (a.lat - b.lat) * 111.0
+    dx = (a.lon - b.lon) * 111.0 * math.cos(math.radians((a.lat + b.lat) / 2))
+    return dx * dx + dy * dy <= km * km
+
+
+def corroborated(unit, named: set[str], others: list, gaz) -> bool:
+    """Does the article back ``unit`` up: ``named`` holds the ids of the units it names in full, ``others`` the
+    other units it mentions (whose ancestors and neighbours count)?"""
+    if unit.id in named:
+        return True
+    ancestors = set(unit.ancestors(gaz))
+    for other in others:
+        if other.id == unit.id:
+            continue
+        if other.id in ancestors or unit.id in other.ancestors(gaz):
+            return True  # its city or province, or a town or district of its own
+        if other.parent and other.parent == unit.parent:
+            return True  # a sibling under the same parent
+        if near(unit, other):
+            return True
+    return False
