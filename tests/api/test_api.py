@@ -160,3 +160,13 @@ def test_the_vocabulary_is_the_models(client):
     assert got == {k: list(v) for k, v in VOCABULARY.items()}
     assert got["stages"] == list(STAGES) == ["approval", "signing", "groundbreaking", "completion", "launch"]
     assert client.get("/api/events", params={"type": "party"}).status_code == 422  # validated from the same list
+
+
+def test_place_lists_default_to_the_delta_with_a_switch(client):
+    delta = client.get("/api/places").json()["items"]
+    every = client.get("/api/places", params={"scope": "all"}).json()["items"]
+    assert delta and all(p["scope"] == "delta" for p in delta)
+    assert len(every) >= len(delta) and {p["scope"] for p in every} >= {"delta"}
+    assert client.get("/api/places", params={"scope": "mars"}).status_code == 422
+    net = client.get("/api/relations", params={"scope": "delta"}).json()
+    assert all(n["scope"] == "delta" for n in net["nodes"] if n["kind"] == "place")

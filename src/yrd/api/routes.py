@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from ..errors import YrdError
-from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, PLACE_LEVELS, RELATION_TYPES, TARGET_STATUSES,
-                     VOCABULARY)
+from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, PLACE_LEVELS, RELATION_TYPES, SCOPES,
+                     TARGET_STATUSES, VOCABULARY)
 from ..store import query as Q
 from .deps import Conn, Filt, Paging
 
 router = APIRouter(prefix="/api")
+Scope = Annotated[str, Query(pattern="^(" + "|".join((*SCOPES, "all")) + ")$",
+                             description="Whose places: the delta's (default), elsewhere in China, abroad, or all")]
 
 
 def one_of(values) -> str:
@@ -78,8 +80,8 @@ def search(conn: Conn, f: Filt, page: Paging, q: Annotated[str, Query(min_length
 @router.get("/places", summary="Places by activity (articles that mention them), with coordinates")
 def places(conn: Conn, f: Filt, level: Annotated[str | None, Query(
         pattern=one_of(PLACE_LEVELS))] = None,
-           limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
-    items = Q.places(conn, f, level, limit)
+           limit: Annotated[int, Query(ge=1, le=5000)] = 500, scope: Scope = "delta") -> dict:
+    items = Q.places(conn, f, level, limit, scope=scope)
     return {"total": len(items), "items": items}
 
 
@@ -112,8 +114,8 @@ def entity(conn: Conn, f: Filt, ref: str) -> dict:
 
 
 @router.get("/projects", summary="The project library: place, investment (every revision) and stage")
-def projects(conn: Conn, f: Filt, page: Paging) -> dict:
-    total, items = Q.projects(conn, f, page.limit, page.offset)
+def projects(conn: Conn, f: Filt, page: Paging, scope: Scope = "delta") -> dict:
+    total, items = Q.projects(conn, f, page.limit, page.offset, scope=scope)
     return _page(total, items, page)
 
 
@@ -134,8 +136,8 @@ def events(conn: Conn, f: Filt, page: Paging, type: Annotated[str | None, Query(
 @router.get("/relations", summary="The cooperation network: nodes and weighted edges with topics and documents")
 def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A002
         pattern=one_of(RELATION_TYPES))] = None,
-              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
-    return Q.network(conn, f, type, limit)
+              limit: Annotated[int, Query(ge=1, le=5000)] = 500, scope: Scope = "delta") -> dict:
+    return Q.network(conn, f, type, limit, scope=scope)
 
 
 @router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, parquet")

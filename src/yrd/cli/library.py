@@ -6,16 +6,17 @@ import json
 import click
 
 from ..model import RELATION_TYPES, STAGES, TARGET_STATUSES
-from .options import (chosen_format, connect, db_option, filter_options, filters, output_format, page_options, shown,
-                      table)
+from .options import (chosen_format, connect, db_option, filter_options, filters, output_format, page_options,
+                      scope_option, shown, table)
 
 
 @click.command()
 @db_option
 @filter_options
 @page_options(100)
+@scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
-def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, fmt):
+def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope, fmt):
     """The project library: projects with their places, investment (every revision) and stage.
 
     \b
@@ -26,7 +27,7 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
 
     f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
     with connect(db).connect() as conn:
-        total, rows = run_projects(conn, f, limit=limit, offset=offset)
+        total, rows = run_projects(conn, f, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
@@ -76,8 +77,10 @@ def targets(db, place, date_from, date_to, event_type, kind, publisher, include_
 @filter_options
 @click.option("--type", "relation_type", type=click.Choice(RELATION_TYPES))
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000), help="At most this many edges.")
+@scope_option
 @output_format(("table", "json"), "table", "json")
-def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, fmt):
+def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, scope,
+            fmt):
     """The cooperation network: who works with whom, on what, how often.
 
     \b
@@ -88,7 +91,7 @@ def network(db, place, date_from, date_to, event_type, kind, publisher, include_
 
     f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
     with connect(db).connect() as conn:
-        net = run_network(conn, f, relation_type, limit=limit)
+        net = run_network(conn, f, relation_type, limit=limit, scope=scope)
     if chosen_format(fmt, "table", "json") == "json":
         click.echo(json.dumps(net, ensure_ascii=False, indent=2))
         return

@@ -150,3 +150,11 @@ def shown(total: int, offset: int, n: int, what: str) -> str:
     left = total - offset - n
     more = f" ({left} more: --offset {offset + n})" if left > 0 else ""
     return f"{total} {what}(s); showing {offset + 1}–{offset + n}{more}"
+
+
+def scope_option(f):
+    """--scope: whose places a view lists (the delta's by default)."""
+    from ..model import SCOPES
+
+    return click.option("--scope", type=click.Choice((*SCOPES, "all")), default="delta", show_default=True,
+                        help="Places of the delta (上海, 江苏, 浙江, 安徽), elsewhere in China, abroad, or all.")(f)

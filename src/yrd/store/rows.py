@@ -122,6 +122,7 @@ class EntityRow(NamedTuple):
     parent: str | None = None
     lat: float | None = None
     lon: float | None = None
+    scope: str | None = None  # a place's: delta, china, foreign
 
 
 class FactRow(NamedTuple):
@@ -231,7 +232,7 @@ def rows(doc: Document) -> DocRows:
     for p in doc.places:
         code = p["adcode"] or p.get("code")
         e = ref(EntityRow("place", p["adcode"] or f"{p['level']}:{p['name']}", p["name"], p["level"], code,
-                          p.get("parent_adcode"), p.get("lat"), p.get("lon")))
+                          p.get("parent_adcode"), p.get("lat"), p.get("lon"), p.get("scope")))
         by_name[p["name"]] = e
         label, code = p["name"][:_LABEL], _fit(code, _CODE)
         if code and p["mentions"]:  # (what a place filter lists: its districts' documents too)

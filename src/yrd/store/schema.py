@@ -94,11 +94,13 @@ entities = Table(
     Column("parent", String(16)),
     Column("lat", Float),
     Column("lon", Float),
+    Column("scope", String(8)),  # a place's: delta (上海, 江苏, 浙江, 安徽 and what is in them), china, foreign
     Column("aliases", Text, nullable=False, default="[]"),  # JSON list of other names seen
     Column("documents", Integer, nullable=False, default=0),  # canonical documents that mention it
     Column("mentions", Integer, nullable=False, default=0),  # its mentions in them
     UniqueConstraint("kind", "key", name="uq_entities_kind_key"),
     Index("ix_entities_kind_documents", "kind", "documents"),
+    Index("ix_entities_kind_scope", "kind", "scope"),
     Index("ix_entities_code", "code"),
 )
 

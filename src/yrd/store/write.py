@@ -86,7 +86,7 @@ _DOC_COLUMNS = ("id", "num", "key", "version", "is_current", "canonical", "sourc
                 "publisher", "author", "title", "published_at", "published_date", "script", "junk", "text",
                 "original_text", "raw", "encoding", "duplicate_of", "similarity", "sheet", "kinds", "event_types",
                 "ingested_at")
-_ENTITY_COLUMNS = ("id", "kind", "key", "name", "subkind", "code", "parent", "lat", "lon", "aliases", "documents",
+_ENTITY_COLUMNS = ("id", "kind", "key", "name", "subkind", "code", "parent", "lat", "lon", "scope", "aliases", "documents",
                    "mentions")
 
 
@@ -409,7 +409,7 @@ class _Writer:
         new = [(k, r) for k, r in wanted.items() if k not in known]
         if new:
             rows = [(eid, r.kind, k[1], _fit(r.name, _E_NAME), _fit(r.subkind, _E_SUBKIND),
-                     _fit(r.code, _E_CODE), _fit(r.parent, _E_PARENT), r.lat, r.lon, "[]", 0, 0)
+                     _fit(r.code, _E_CODE), _fit(r.parent, _E_PARENT), r.lat, r.lon, r.scope, "[]", 0, 0)
                     for eid, (k, r) in zip(self._new_ids("entities", len(new)), new)]
             self._bulk("entities", _ENTITY_COLUMNS, rows)
             for (k, r), row in zip(new, rows):

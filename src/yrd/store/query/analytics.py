@@ -20,7 +20,7 @@ _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}  # a project's stages in orde
 
 
 def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
-             per_project: int = 50) -> tuple[int, list[dict]]:
+             per_project: int = 50, scope: str = "delta") -> tuple[int, list[dict]]:
     """The project library: each project with its places, investment amounts (every revision) and stages (the
     newest ``per_project`` statements of each)."""
     if f.plain:
@@ -45,7 +45,7 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
     by_project: dict[int, list] = {}
     for e, r in zip(evidence, role_rows):
         by_project.setdefault(r.project, []).append((e, r.role))
-    places = _project_places(conn, ids)
+    places = _project_places(conn, ids, scope=scope)
     out = []
     for p in page:
         items = by_project.get(p.id, [])
@@ -62,7 +62,11 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
     return total, out
 
 
-def _project_places(conn: Connection, ids: list[int], per_project: int = 20) -> dict[int, list[dict]]:
+_DELTA_CODES = ("31", "32", "33", "34")
+
+
+def _project_places(conn: Connection, ids: list[int], per_project: int = 20, scope: str = "delta"
+                    ) -> dict[int, list[dict]]:
     """The places named most often in the (newest ``per_project``) articles about each project."""
     nums_of: dict[int, list[int]] = {}
     for eid in ids:
@@ -72,7 +76,8 @@ def _project_places(conn: Connection, ids: list[int], per_project: int = 20) -> 
     for chunk in _chunks(sorted({n for ns in nums_of.values() for n in ns})):
         for num, label, code in conn.execute(select(facts.c.doc_num, facts.c.label, facts.c.code).distinct().where(
                 and_(facts.c.doc_num.in_(chunk), facts.c.kind == "place", facts.c.code.is_not(None)))):
-            places_of.setdefault(num, set()).add((label, code))
+            if scope == "all" or (code.startswith(_DELTA_CODES) == (scope == "delta")):
+                places_of.setdefault(num, set()).add((label, code))
     out = {}
     for eid, nums in nums_of.items():
         counts: dict[tuple[str, str], int] = {}
@@ -177,7 +182,8 @@ def _status(target: dict, reports: list[dict], today: date) -> str:
     return "reported" if reports else "open"
 
 
-def network(conn: Connection, f: Filters, relation_type: str | None = None, limit: int = 500) -> dict:
+def network(conn: Connection, f: Filters, relation_type: str | None = None, limit: int = 500,
+            scope: str = "delta") -> dict:
     """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents.
 
     Unfiltered, it is read from the edges the writer keeps; with filters, it is built from the relations of
@@ -201,7 +207,12 @@ def network(conn: Connection, f: Filters, relation_type: str | None = None, limi
         ranked = _network_live(conn, f, relation_type, limit)
     node_ids = {e["source"] for e in ranked} | {e["target"] for e in ranked}
     nodes = [{"id": n.id, "name": n.name, "kind": n.kind, "subkind": n.subkind, "code": n.code, "lat": n.lat,
-              "lon": n.lon} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
+              "lon": n.lon, "scope": n.scope} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
+    if scope != "all":  # the delta's network by default: an edge to a place elsewhere is left out
+        away = {n["id"] for n in nodes if n["kind"] == "place" and n["scope"] != scope}
+        ranked = [e for e in ranked if e["source"] not in away and e["target"] not in away]
+        kept = {e["source"] for e in ranked} | {e["target"] for e in ranked}
+        nodes = [n for n in nodes if n["id"] in kept]
     return {"nodes": nodes, "edges": ranked}
 
 

@@ -79,10 +79,11 @@ class _WithRole:
         return getattr(self._row, name)
 
 
-def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 500) -> list[dict]:
-    """Places by activity: the number of (canonical) articles that mention each, with coordinates for the map."""
+def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 500, scope: str = "delta") -> list[dict]:
+    """Places by activity: the number of (canonical) articles that mention each, with coordinates for the map; the
+    delta's by default (``scope``: delta, china, foreign, or all)."""
     cols = (entities.c.id, entities.c.name, entities.c.subkind, entities.c.code, entities.c.parent, entities.c.lat,
-            entities.c.lon)
+            entities.c.lon, entities.c.scope)
     if f.plain:
         q = (select(*cols, entities.c.documents, entities.c.mentions)
              .where(and_(entities.c.kind == "place", entities.c.documents > 0))
@@ -96,8 +97,11 @@ def places(conn: Connection, f: Filters, level: str | None = None, limit: int = 
              .order_by(n_docs.desc(), entities.c.name).limit(limit))
     if level:
         q = q.where(entities.c.subkind == level)
+    if scope != "all":
+        q = q.where(entities.c.scope == scope)
     return [{"id": r.id, "name": r.name, "level": r.subkind, "adcode": r.code, "parent": r.parent, "lat": r.lat,
-             "lon": r.lon, "documents": r.documents, "mentions": r.mentions} for r in conn.execute(q)]
+             "lon": r.lon, "scope": r.scope, "documents": r.documents, "mentions": r.mentions}
+            for r in conn.execute(q)]
 
 
 def organizations(conn: Connection, f: Filters, kind: str | None = None, name: str | None = None, limit: int = 100,

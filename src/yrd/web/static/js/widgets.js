@@ -133,6 +133,15 @@ export function select(id, options, value, allLabel = t("all")) {
   return sel;
 }
 
+/** Whose places a view shows: the delta's by default, or elsewhere in China, abroad, all (the API's scope). */
+export function scopeSelect(id, value) {
+  const sel = h("select", { id, class: "input" });
+  for (const v of ["delta", "china", "foreign", "all"]) {
+    sel.append(h("option", { value: v, selected: v === (value || "delta") }, t(`scope_${v}`)));
+  }
+  return sel;
+}
+
 export function field(label, control, forId) {
   return h("label", { class: "field", for: forId }, h("span", { class: "field-label" }, label), control);
 }

@@ -5,7 +5,7 @@ import { boundaries, get } from "../api.js";
 import { h, clear, day } from "../dom.js";
 import { t, levelName, relationTypeName, formatNumber } from "../i18n.js";
 import { leaflet } from "../lib.js";
-import { LEVEL_COLORS, RELATION_COLORS, busy, entityHref, pageHeader, empty, readerHref } from "../widgets.js";
+import { LEVEL_COLORS, RELATION_COLORS, busy, entityHref, field, pageHeader, empty, readerHref, scopeSelect } from "../widgets.js";
 import { stats } from "../api.js";
 
 const PALETTE = ["#d4ecf2", "#a5d5e3", "#70b8d0", "#3f97bd", "#1f70a0", "#0b4a78"];
@@ -64,17 +64,20 @@ export async function render(view, ctx) {
     for (let y = Number(s.date_range[1].slice(0, 4)); y >= Number(s.date_range[0].slice(0, 4)); y--) years.push(y);
   }
   const yearSel = h("select", { id: "map-year", class: "input", "aria-label": t("year"),
-    on: { change: (e) => ctx.go("map", [], { year: e.target.value }) } },
+    on: { change: (e) => ctx.go("map", [], { year: e.target.value, scope: ctx.query.get("scope") || "" }) } },
   h("option", { value: "" }, t("all_years")), years.map((y) => h("option", { value: y, selected: String(y) === year }, String(y))));
 
+  const scope = ctx.query.get("scope") || "delta";
+  const scopeSel = scopeSelect("map-scope", scope);
+  scopeSel.addEventListener("change", () => ctx.go("map", [], { year, scope: scopeSel.value }));
   const mapEl = h("div", { id: "map", class: "map", role: "region", "aria-label": t("map_title") });
   const panel = h("aside", { class: "map-panel" });
-  view.append(pageHeader(t("map_title"), t("map_hint"), h("div", { class: "toolbar" }, yearSel)),
+  view.append(pageHeader(t("map_title"), t("map_hint"), h("div", { class: "toolbar" }, yearSel, field(t("scope"), scopeSel, "map-scope"))),
     h("div", { class: "map-layout" }, mapEl, panel));
 
   const [L, geo, places, coop, latest] = await busy(mapEl, Promise.all([
-    leaflet(), boundaries(), get("/api/places", { limit: 5000, ...range }),
-    get("/api/relations", { type: "cooperation", limit: 5000, ...range }), get("/api/documents", { limit: 8, ...range }),
+    leaflet(), boundaries(), get("/api/places", { limit: 5000, scope, ...range }),
+    get("/api/relations", { type: "cooperation", limit: 5000, scope, ...range }), get("/api/documents", { limit: 8, ...range }),
   ]));
   if (!ctx.alive()) return;
   const cities = geo.features.filter((f) => f.properties.level === "city");

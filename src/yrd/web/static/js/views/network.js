@@ -5,7 +5,7 @@ import { get, vocabulary } from "../api.js";
 import { h } from "../dom.js";
 import { t, kindName, relationTypeName, levelName, orgKindName, formatNumber } from "../i18n.js";
 import { cytoscape } from "../lib.js";
-import { KIND_COLORS, RELATION_COLORS, busy, entityHref, field, pageHeader, select, empty } from "../widgets.js";
+import { KIND_COLORS, RELATION_COLORS, busy, entityHref, field, pageHeader, select, empty, scopeSelect } from "../widgets.js";
 
 const SHAPES = { place: "ellipse", organization: "round-rectangle", project: "diamond", person: "triangle" };
 
@@ -13,14 +13,18 @@ export async function render(view, ctx) {
   const RELATION_TYPE_KEYS = (await vocabulary()).relation_types;
   const type = ctx.query.get("type") || "";
   const typeSel = select("nw-type", RELATION_TYPE_KEYS.map((k) => [k, relationTypeName(k)]), type);
-  typeSel.addEventListener("change", () => ctx.go("network", [], { type: typeSel.value }));
+  const scope = ctx.query.get("scope") || "delta";
+  const scopeSel = scopeSelect("nw-scope", scope);
+  typeSel.addEventListener("change", () => ctx.go("network", [], { type: typeSel.value, scope: scopeSel.value }));
+  scopeSel.addEventListener("change", () => ctx.go("network", [], { type: typeSel.value, scope: scopeSel.value }));
   const relayout = h("button", { type: "button", class: "btn" }, t("nw_relayout"));
   const graph = h("div", { class: "cy", id: "network", role: "img", "aria-label": t("nw_title") });
   const side = h("aside", { class: "map-panel" });
-  view.append(pageHeader(t("nw_title"), t("nw_hint"), h("div", { class: "toolbar" }, field(t("nw_type"), typeSel, "nw-type"), relayout)),
+  view.append(pageHeader(t("nw_title"), t("nw_hint"), h("div", { class: "toolbar" }, field(t("nw_type"), typeSel, "nw-type"),
+    field(t("scope"), scopeSel, "nw-scope"), relayout)),
     h("div", { class: "network-layout" }, graph, side));
 
-  const [cy, data] = await busy(graph, Promise.all([cytoscape(), get("/api/relations", { type, limit: 1000 })]));
+  const [cy, data] = await busy(graph, Promise.all([cytoscape(), get("/api/relations", { type, scope, limit: 1000 })]));
   if (!ctx.alive()) return;
   if (!data.edges.length) {
     graph.replaceWith(h("div", { class: "card" }, empty()));

@@ -4,7 +4,7 @@
 import { getAll, vocabulary } from "../api.js";
 import { h, clear, csvField, download, day } from "../dom.js";
 import { t, eventTypeName, formatNumber, approxName } from "../i18n.js";
-import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge } from "../widgets.js";
+import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge, scopeSelect } from "../widgets.js";
 
 let STAGES = [];  // a project's stages in order, from /api/vocabulary (yrd.model.STAGES)
 
@@ -33,7 +33,7 @@ const COLUMNS = [
 export async function render(view, ctx) {
   STAGES = (await vocabulary()).stages;
   const q = ctx.query;
-  const state = { place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "" };
+  const state = { place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "", scope: q.get("scope") || "delta" };
   const local = { text: q.get("q") || "", stage: q.get("stage") || "", sort: q.get("sort") || "stage_date", dir: q.get("dir") || "desc" };
 
   const textIn = h("input", { id: "pj-filter", type: "search", class: "input", placeholder: t("pj_filter"), value: local.text });
@@ -49,15 +49,17 @@ export async function render(view, ctx) {
   const applyServer = async () => {
     const code = await resolvePlace(place.querySelector("input").value);
     if (code === null) { note.textContent = t("place_unknown"); return; }
-    ctx.go("projects", [], { place: code, q: local.text, stage: local.stage });
+    ctx.go("projects", [], { place: code, q: local.text, stage: local.stage, scope: scopeSel.value });
   };
+  const scopeSel = scopeSelect("pj-scope", state.scope);
+  scopeSel.addEventListener("change", applyServer);
   place.querySelector("input").addEventListener("change", applyServer);
   const countEl = h("span", { class: "muted", id: "pj-count" });
   const table = h("table", { class: "data", id: "projects-table" });
   view.append(pageHeader(t("pj_title"), t("pj_hint"), h("div", { class: "toolbar" }, xlsxLink, exportBtn)),
     h("section", { class: "card" },
       h("div", { class: "filters" }, field(t("pj_name"), textIn, "pj-filter"), field(t("pj_stage"), stageSel, "pj-stage"),
-        field(t("place"), place, "pj-place"), countEl, note),
+        field(t("place"), place, "pj-place"), field(t("scope"), scopeSel, "pj-scope"), countEl, note),
       h("div", { class: "table-wrap" }, table)));
 
   const data = await busy(table.parentElement, getAll("/api/projects", state));
