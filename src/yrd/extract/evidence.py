@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..resources import path, table
@@ -43,43 +44,46 @@ def _segmenter():
     return seg
 
 
-def _clause(text: str, start: int, end: int, reach: int = 16) -> tuple[int, int]:
-    """The clause around [start, end): to the nearest punctuation, at most ``reach`` characters each way."""
-    a = start
-    while a > 0 and start - a < reach and not _CLAUSE.match(text[a - 1]):
-        a -= 1
-    b = end
-    while b < len(text) and b - end < reach and not _CLAUSE.match(text[b]):
-        b += 1
-    return a, b
-
-
 class Words:
-    """Word boundaries of one text, segmented clause by clause as they are asked for."""
+    """Word boundaries of one text, segmented clause by clause (to the nearest punctuation, at most 16 characters
+    each way) as they are asked for."""
+
+    REACH = 16
 
     def __init__(self, text: str):
         self.text = text
-        self.done: list[tuple[int, int]] = []
+        self.stops: list[int] | None = None  # positions of punctuation, found once
+        self.done: set[tuple[int, int]] = set()
         self.bounds: set[int] = set()
         self.tokens: dict[int, str] = {}  # token start -> token
 
+    def _clause(self, start: int, end: int) -> tuple[int, int]:
+        if self.stops is None:
+            self.stops = [m.start() for m in _CLAUSE.finditer(self.text)]
+        stops = self.stops
+        k = bisect_right(stops, start - 1)
+        a = stops[k - 1] + 1 if k else 0
+        j = bisect_left(stops, end)
+        b = stops[j] if j < len(stops) else len(self.text)
+        return max(a, start - self.REACH), min(b, end + self.REACH)
+
     def _segment(self, start: int, end: int) -> None:
-        if any(a <= start and end <= b for a, b in self.done):
+        a, b = self._clause(start, end)
+        if (a, b) in self.done:
             return
-        a, b = _clause(self.text, start, end)
+        self.done.add((a, b))
         pos = a
         self.bounds.add(a)
         for token in _segmenter().cut(self.text[a:b], False):
             self.tokens[pos] = token
             pos += len(token)
             self.bounds.add(pos)
-        self.done.append((a, b))
 
     def starts_word(self, start: int) -> bool:
         self._segment(start, start + 1)
         return start in self.bounds
 
-    def aligned(self, start: int, end: int, names: set[int] | frozenset[int] = frozenset(), full: bool = False) -> bool:
+    def aligned(self, start: int, end: int, names=frozenset(), full: bool = False) -> bool:
         """Is [start, end) one or more whole words (or the head of a port or station: 上海港)? ``names``: where
         other names of places start and end, which bound words too (辽宁沈阳 is one word to jieba). ``full``: a
         full name (with 省/市/县/区) needs only to start a word (安徽省委, 常州市区)."""

@@ -386,9 +386,7 @@ def _with_evidence(text: str, found: list, gaz: Gazetteer, lines: list | None = 
     every = {(s, e) for s, e, *_ in found} | {(s, e) for s, e, _ in matched or ()}  # every name the gazetteer matched
     starts, ends = Counter(s for s, _ in every), Counter(e for _, e in every)
     for start, end, unit, kind, form in found:
-        own = (start, end) in every
-        names = {p for p, n in starts.items() if n > (own and p == start)} | \
-                {p for p, n in ends.items() if n > (own and p == end)}
+        names = _OtherNames(starts, ends, start, end)
         if kind == "abbreviation":
             if _in_line_name(text, start, end):
                 if lines is not None:
@@ -421,6 +419,19 @@ def _needs_corroboration(unit: Unit, form: str, kind: str) -> bool:
     if not unit.in_delta and (unit.level in ("district", "county", "town") or kind == "old" or ordinary(form)):
         return True  # a far-away county by its short or former name (资源, 平原, 安县), or a city that is a word
     return kind != "abbreviation" and ordinary(form)  # 资源, 合作 in the delta too
+
+
+class _OtherNames:
+    """``p in names``: does a name other than [start, end) start or end at ``p``?"""
+
+    __slots__ = ("starts", "ends", "start", "end")
+
+    def __init__(self, starts: Counter, ends: Counter, start: int, end: int):
+        self.starts, self.ends, self.start, self.end = starts, ends, start, end
+
+    def __contains__(self, p: int) -> bool:
+        own = (p == self.start) + (p == self.end)
+        return self.starts[p] + self.ends[p] > own
 
 
 _LINE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{0,3}?(?:高速公路|高速|铁路|高铁|城际|轨道|大桥|通道|运河|线|段|动车|客专|快速路))")
