@@ -135,3 +135,12 @@ def test_bad_store_url_is_a_clear_error(tmp_path):
 
     with pytest.raises(YrdError, match="cannot open the knowledge base"):
         migrate(make_engine("postgresql://nobody@127.0.0.1:1/none"))
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://"])
+def test_an_in_memory_store_is_refused_with_a_way_out(url):
+    from yrd.errors import YrdError
+
+    # each of the writer, the readers and the workers would see its own empty database
+    with pytest.raises(YrdError, match=r"in-memory .* give a file"):
+        make_engine(url)

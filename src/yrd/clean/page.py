@@ -414,22 +414,31 @@ def _published(view: list[str], parts: list[str], body: int, title_at: int | Non
     return None
 
 
-# Clutter inside a paragraph, by reason: what a converter, a template or a credit left in the article's lines
+# Clutter inside a paragraph, by reason: what a converter, a template or a credit left in the article's lines; a
+# pattern is tried only on a paragraph holding one of its marks (each match contains one)
 _INLINE = (
-    ("converter note", re.compile(r"[\[【《{（(](?:繁体?|简体?|拼音|pinyin|练)\s*[:：][^\]】》}）)]{1,12}[\]】》}）)]")),
-    ("markup residue", re.compile(r"<正>|<!--.*?-->|<!--.*$|^.*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>|"
-                                  r"[?？…。,，]{0,2}/[a-z]{1,6}>|!\[[^\]]*\]\([^)]*\)|^(?:;\s*){2,}|&[a-z]{2,6};")),
+    ("converter note", ("[", "【", "《", "{", "（", "("),
+     re.compile(r"[\[【《{（(](?:繁体?|简体?|拼音|pinyin|练)\s*[:：][^\]】》}）)]{1,12}[\]】》}）)]")),
+    ("markup residue", ("<", ">", "[", ";", "&"),
+     re.compile(r"<正>|<!--.*?-->|<!--.*$|^.*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>|"
+                r"[?？…。,，]{0,2}/[a-z]{1,6}>|!\[[^\]]*\]\([^)]*\)|^(?:;\s*){2,}|&[a-z]{2,6};")),
     # credits: a dateline's 本报讯(记者 …), and credits that name editors or reviewers (a reporter's own credit,
     # （总台记者 金珠）, says who wrote the article and stays)
-    ("byline", re.compile(r"^本报讯\s*[（(][^)）]{1,30}[)）]\s*|"
-                          r"[（(【\[][^)）】\]]{0,24}(?:撰稿人?|审稿人?|编辑|观察员)[^)）】\]]{0,30}(?:[)）】\]]|$)"
-                          r"|(?<=[。！？!?”])\s*[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*\s?摄$|\[编辑\s*[:：]?$")),
-    ("source credit", re.compile(r"[（(](?:来源|稿源|图片来源)\s*[:：][^)）]{2,24}[)）]|(?:^|(?<=\s))图片来源\s*[:：]\s*\S{2,20}(?=\s|$)"
-                                 r"|新华社发\s*[（(][^)）]{0,12}[)）]$|[（(][^)）]{0,12}供图[)）]$")),
-    ("photo credit", re.compile(r"(?:^|(?<=\s))\S{0,12}记者\s?[\u4e00-\u9fff]{2,3}\s?摄(?=\s|$)")),
-    ("citation mark", re.compile(r"\[\d{1,3}\]|〔\d{1,3}〕|\[\d{1,3}(?:[-,，]\d{1,3})+\]")),
-    ("image file", re.compile(r"[\w\u4e00-\u9fff-]{1,40}\.(?:jpe?g|png|gif|webp)\b", re.I)),
-    ("picture mark", re.compile(r"[（(]图\d{0,2}[)）]")),
+    ("byline", ("本报讯", "撰稿", "审稿", "编辑", "观察员", "摄"),
+     re.compile(r"^本报讯\s*[（(][^)）]{1,30}[)）]\s*|"
+                r"[（(【\[][^)）】\]]{0,24}(?:撰稿人?|审稿人?|编辑|观察员)[^)）】\]]{0,30}(?:[)）】\]]|$)"
+                r"|(?<=[。！？!?”])\s*[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*\s?摄$|\[编辑\s*[:：]?$")),
+    ("source credit", ("来源", "稿源", "新华社发", "供图"),
+     re.compile(r"[（(](?:来源|稿源|图片来源)\s*[:：][^)）]{2,24}[)）]|(?:^|(?<=\s))图片来源\s*[:：]\s*\S{2,20}(?=\s|$)"
+                r"|新华社发\s*[（(][^)）]{0,12}[)）]$|[（(][^)）]{0,12}供图[)）]$")),
+    ("photo credit", ("摄",),
+     re.compile(r"(?:^|(?<=\s))\S{0,12}记者\s?[\u4e00-\u9fff]{2,3}\s?摄(?=\s|$)")),
+    ("citation mark", ("[", "〔"),
+     re.compile(r"\[\d{1,3}\]|〔\d{1,3}〕|\[\d{1,3}(?:[-,，]\d{1,3})+\]")),
+    ("image file", (".",),
+     re.compile(r"[\w\u4e00-\u9fff-]{1,40}\.(?:jpe?g|png|gif|webp)\b", re.I)),
+    ("picture mark", ("图",),
+     re.compile(r"[（(]图\d{0,2}[)）]")),
 )
 
 
@@ -444,7 +453,9 @@ def scrub(line: str, view: str | None = None, dropped: Counter | None = None) ->
         spans.append((0, head, "spam"))
     for m in _strong_spam().finditer(view):  # an advertisement spliced into a sentence (…规划中开云体育的沪苏湖高铁…)
         spans.append((m.start(), m.end(), "spam"))
-    for reason, pattern in _INLINE:
+    for reason, marks, pattern in _INLINE:
+        if not any(mark in view for mark in marks):
+            continue
         for m in pattern.finditer(view):
             if m.end() > m.start():
                 spans.append((m.start(), m.end(), reason))

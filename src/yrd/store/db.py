@@ -34,13 +34,17 @@ def make_engine(url: str, writer: bool = False) -> Engine:
     """An engine for the store at ``url``. A ``writer`` engine's transactions take SQLite's write lock when they
     begin (``BEGIN IMMEDIATE``), so concurrent writers queue instead of failing halfway; readers never lock."""
     url = normalise_url(url)
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
-        if str(path) not in ("", ":memory:"):
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise YrdError(f"{path.parent}: cannot create the store's directory ({exc.strerror})") from None
+    if url == "sqlite://" or url.startswith("sqlite:///"):
+        name = url[len("sqlite:///"):]
+        if name in ("", ":memory:"):
+            # the writer, the readers and the worker processes each open their own connection: an in-memory
+            # database would be a different, empty store for each of them
+            raise YrdError(f"{url}: an in-memory SQLite store lasts one connection; give a file (sqlite:///yrd.db)")
+        path = Path(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise YrdError(f"{path.parent}: cannot create the store's directory ({exc.strerror})") from None
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
