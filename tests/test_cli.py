@@ -74,3 +74,18 @@ def test_feed_and_page_by_url(loopback_server):
     assert sheets[2]["title"].startswith("苏州与嘉兴建立跨界水体联保机制")
     assert result.exit_code == 1
     assert "missing.xml: HTTP 404" in result.stderr
+
+
+def test_what_is_no_article_is_skipped_with_its_reason_and_is_no_failure(tmp_path):
+    (tmp_path / "MANIFEST.tsv").write_text("file\tsite\tdate\n" + "".join(f"a{i}.txt\t站点{i}\t2024-01-0{i}\n"
+                                                                          for i in range(1, 8)), encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Corpus\n\nThese files are real pages kept for testing the cleaner.\n"
+                                        "Each one was saved as text.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), str(SHAPES / "hexo_feed.md")])
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert "MANIFEST.tsv: not an article: a table" in result.stderr
+    assert "README.md: not an article" in result.stderr
+    assert "2 input(s) skipped as not articles" in result.stderr and "failed" not in result.stderr
+    failing = CliRunner().invoke(main, ["extract", str(tmp_path), str(tmp_path / "missing.txt")])
+    assert failing.exit_code == 1 and "1 input(s) failed" in failing.stderr

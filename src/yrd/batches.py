@@ -48,17 +48,20 @@ class Summary:
     duplicates: int = 0
     versions: int = 0
     failed: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # inputs that are not articles, by reason (no error)
     failures: list[Failure] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"inputs": self.inputs, "documents read": self.documents, "new": self.new,
                 "unchanged": self.unchanged, "duplicates": self.duplicates, "new versions": self.versions,
-                "failed": dict(self.failed)}
+                "skipped": dict(self.skipped), "failed": dict(self.failed)}
 
     def lines(self) -> list[str]:
         out = [f"read {self.inputs} input(s), {self.documents} document(s): {self.new} new "
                f"({self.duplicates} duplicate(s) of stored articles, {self.versions} new version(s)), "
                f"{self.unchanged} already stored"]
+        if self.skipped:
+            out.append("skipped, not articles: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()))
         if self.failed:
             out.append("failed: " + ", ".join(f"{n} {reason}" for reason, n in self.failed.most_common()))
         return out
@@ -70,7 +73,7 @@ class Summary:
         self.versions += r.versions
 
     def fail(self, failure: Failure) -> None:
-        self.failed[f"{failure.stage}: {reason_kind(failure.reason)}"] += 1
+        (self.skipped if failure.skipped else self.failed)[f"{failure.stage}: {reason_kind(failure.reason)}"] += 1
         self.failures.append(failure)
 
 

@@ -19,9 +19,13 @@ from .read import ReadOptions, read_all
 
 @dataclass(frozen=True)
 class Failure:
+    """An input that gives no document: a failure (unreadable, refused, an internal error), or ``skipped``: readable
+    but not an article (a table, a README, a page without an article body), which is no error."""
+
     where: str
     stage: str
     reason: str
+    skipped: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -40,6 +44,7 @@ class Stats:
     read: int = 0
     ok: int = 0
     failed: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # not articles, by reason
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def clean_one(raw: RawDocument) -> Document | Failure:
     try:
         return clean(raw)
     except Rejected as exc:
-        return Failure(exc.where, "clean", exc.reason)
+        return Failure(exc.where, "clean", exc.reason, skipped=True)
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
         return _internal(raw.where, "clean", exc)
 
@@ -142,7 +147,7 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
         if isinstance(out, Document):
             out = finish(out, steps)
         if isinstance(out, Failure):
-            stats.failed[f"{out.stage}: {reason_kind(out.reason)}"] += 1
+            (stats.skipped if out.skipped else stats.failed)[f"{out.stage}: {reason_kind(out.reason)}"] += 1
             yield out
             continue
         stats.ok += 1

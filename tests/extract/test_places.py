@@ -115,6 +115,8 @@ def test_no_far_away_unit_from_an_ordinary_word(text, wrong):
     ("广西资源县位于桂林市东北部。", "资源县"), ("资源县地处越城岭山脉腹地。", "资源县"),
     ("广西资源境内森林资源丰富，与桂林相邻。", "资源县"), ("安徽太湖县召开大会。", "太湖县"),
     ("安庆市太湖县推进蕲太高速建设。", "太湖县"), ("四川通江县银耳节开幕，巴中市领导出席。", "通江县"),
+    ("上海市金山区践行绿水青山就是金山银山。", "金山区"), ("新疆新和县隶属阿克苏地区。", "新和县"),
+    ("西藏阿里地区海拔很高。", "阿里地区"), ("黄山市屯溪区老街游客众多。", "黄山市"),
 ])
 def test_an_article_about_a_homonym_place_still_finds_it(text, unit):
     """The words that are no place elsewhere are places where the article corroborates them (full name, parent)."""

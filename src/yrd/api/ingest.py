@@ -39,7 +39,8 @@ class UrlIn(BaseModel):
 
 
 def _summary(result) -> dict:
-    return {**result.as_dict(), "errors": [str(f) for f in result.failures[:50]]}
+    return {**result.as_dict(), "errors": [str(f) for f in result.failures if not f.skipped][:50],
+            "not_articles": [str(f) for f in result.failures if f.skipped][:50]}
 
 
 @router.post("/url", dependencies=[Depends(require_token)], summary="Fetch and ingest a page or feed by URL")

@@ -22,7 +22,9 @@ def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool
     Markdown, scraped text, JSON Lines, RSS/Atom), a directory (read
     recursively) or an http(s) URL of a page or feed. The shape and encoding
     are sniffed from the content. Bad inputs are reported on stderr, one line
-    each; the exit status is 1 if any input failed.
+    each; the exit status is 1 if any input failed. An input that is no article
+    (a table, a README, a page without an article body) is skipped with its
+    reason, which is no failure.
 
     \b
     Example:
@@ -38,19 +40,26 @@ def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool
     stats = Stats()
     show = sys.stderr.isatty() if progress is None else progress
     out = sys.stdout
-    failures = 0
+    failures = skipped = 0
     with tqdm(desc="extract", unit=" doc", disable=not show, file=sys.stderr, dynamic_ncols=True) as bar:
         for item in run(paths, options, stats):
             bar.update(1)
             if isinstance(item, Failure):
-                failures += 1
+                skipped += item.skipped
+                failures += not item.skipped
                 bar.clear()
                 click.echo(f"yrd: skipped {item}", err=True)
                 continue
             out.write(json.dumps(item.factsheet(), ensure_ascii=False, indent=2 if pretty else None) + "\n")
+    if failures or skipped:
+        parts = [f"yrd: {stats.ok} document(s) extracted"]
+        if skipped:
+            parts.append(f"{skipped} input(s) skipped as not articles ("
+                         + ", ".join(f"{n} {k}" for k, n in stats.skipped.most_common()) + ")")
+        if failures:
+            parts.append(f"{failures} input(s) failed (" + ", ".join(f"{n} {k}" for k, n in stats.failed.most_common()) + ")")
+        click.echo(", ".join(parts), err=True)
     if failures:
-        summary = ", ".join(f"{n} {k}" for k, n in stats.failed.most_common())
-        click.echo(f"yrd: {stats.ok} document(s) extracted, {failures} input(s) failed ({summary})", err=True)
         sys.exit(1)
 
 
