@@ -14,7 +14,7 @@ GOLD = Path(__file__).resolve().parent.parent / "gold" / "web_gold.jsonl"
 
 # raise them as the extractors improve; never lower them (measured 2026-12-03: see README)
 FLOORS = {
-    "dev": {"articles": 0.98, "titles": 0.84, "dates": 0.97, "clean": 0.95, "units_p": 0.94, "units_r": 0.92,
+    "dev": {"articles": 0.98, "titles": 0.87, "dates": 0.97, "clean": 0.95, "units_p": 0.94, "units_r": 0.92,
             "far_away": 25},
     "test": {"articles": 0.98, "titles": 0.72, "dates": 0.95, "clean": 0.85, "units_p": 0.94, "units_r": 0.88,
              "far_away": 8},

@@ -365,9 +365,42 @@ def _headline(raw: list[str], view: list[str], parts: list[str], body: int, head
             if m:
                 out.title = raw[i][m.start("t"):].strip()
                 return None
+        if body == first and body < len(view):
+            _flattened_headline(raw, view, body, out)
         return None
     out.title = best[2]
     return best[1] if parts[best[1]] != "stamp" else None
+
+
+_GAP = re.compile(r"\s+")
+_PAIRS = ("（）", "()", "《》", "“”", "【】", "[]")
+_DATELINE = re.compile(r"\d{1,2}日电$|讯$")  # a wire's or paper's dateline (…11月14日电, 本报讯)
+
+
+def _flattened_headline(raw: list[str], view: list[str], body: int, out: Layout) -> None:
+    """A page flattened into one run of text keeps its paragraphs apart by spaces only: when the article's
+    first line is the page's first, its first space-separated run that reads as a headline (no full stop,
+    five Chinese characters or more) is the headline, and is taken out of the text."""
+    v = view[body]
+    for gap in _GAP.finditer(v[:72]):
+        head, rest = v[:gap.start()], v[gap.end():]
+        if len(head) > 64 or len(rest) < 20:
+            break
+        if _FULL_STOP.search(head):
+            break
+        if any(head.count(a) != head.count(b) for a, b in _PAIRS):
+            break  # a fragment cut out of a sentence: (四川农村日报讯, 朱国亮)26日
+        if not all(run[-1] in "!！?？:：" for run in _GAP.split(head)[:-1]):
+            break  # a headline's inner space follows a kicker's mark (官宣!! 南京都市圈…), not a word
+        if _DATELINE.search(head):
+            break  # 中新网上海11月14日电: the story's dateline opens the text, no headline stands before it
+        if len(_CJK.findall(head)) < 5 or part_of(head) != "text":
+            continue
+        if _headline_like(head) or (len(head) <= 48 and not head.endswith(("，", ",", "：", ":"))):
+            out.title = raw[body][:gap.start()]
+            raw[body], view[body] = raw[body][gap.end():], rest
+            out.dropped["title line"] += 1
+        break
 
 
 def _repeated(core: str, view: list[str], i: int) -> bool:
@@ -391,8 +424,8 @@ def _published(view: list[str], parts: list[str], body: int, title_at: int | Non
     """The date of the stamp nearest the headline, in the page's header or at the article's top."""
     limit = min(len(view), body + 3)
     if heading is not None:  # a regulation: its latest adoption or amendment line under the heading
-        dates = [find_date_in_text(view[i]) for i in range(heading + 1, min(len(view), heading + 6))
-                 if _ADOPTED.search(view[i]) and _DATE.match(view[i].lstrip("（( "))]
+        dates = [find_date_in_text(m.group()) for i in range(heading + 1, min(len(view), heading + 6))
+                 if _ADOPTED.search(view[i]) and _DATE.match(view[i].lstrip("（( ")) for m in _DATE.finditer(view[i])]
         dates = [d for d in dates if d]
         if dates:
             return max(dates)
@@ -420,7 +453,7 @@ _INLINE = (
     ("converter note", ("[", "【", "《", "{", "（", "("),
      re.compile(r"[\[【《{（(](?:繁体?|简体?|拼音|pinyin|练)\s*[:：][^\]】》}）)]{1,12}[\]】》}）)]")),
     ("markup residue", ("<", ">", "[", ";", "&"),
-     re.compile(r"<正>|<!--.*?-->|<!--.*$|^.*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>|"
+     re.compile(r"<正>|<!--.*?-->|<!--.*$|^(?:(?!<!--).)*?-->|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>|"
                 r"[?？…。,，]{0,2}/[a-z]{1,6}>|!\[[^\]]*\]\([^)]*\)|^(?:;\s*){2,}|&[a-z]{2,6};")),
     # credits: a dateline's 本报讯(记者 …), and credits that name editors or reviewers (a reporter's own credit,
     # （总台记者 金珠）, says who wrote the article and stays)
