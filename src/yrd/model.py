@@ -21,6 +21,8 @@ from typing import Any, Literal, NamedTuple, TypedDict, get_args
 FactKind = Literal["place", "person", "organization", "amount", "target", "event", "relation"]
 EventType = Literal["meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch"]
 RelationType = Literal["cooperation", "membership", "connects"]
+Modality = Literal["happened", "planned", "quoted"]  # an event's: told as done, scheduled, or hoped for by someone
+DateFrom = Literal["stated", "paragraph", "document"]
 Stage = Literal["approval", "signing", "groundbreaking", "completion", "launch"]  # a project's stages, in order
 PlaceLevel = Literal["province", "city", "district", "county", "town", "village", "zone", "area", "foreign"]
 Scope = Literal["delta", "china", "foreign"]  # inside 上海/江苏/浙江/安徽, elsewhere in China, abroad
@@ -36,6 +38,7 @@ ExportTable = Literal["documents", "facts", "projects", "targets", "relations"]
 FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 RELATION_TYPES: tuple[RelationType, ...] = get_args(RelationType)
+MODALITIES: tuple[Modality, ...] = get_args(Modality)
 STAGES: tuple[Stage, ...] = get_args(Stage)
 PLACE_LEVELS: tuple[PlaceLevel, ...] = get_args(PlaceLevel)
 SCOPES: tuple[Scope, ...] = get_args(Scope)
@@ -47,7 +50,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 EXPORT_TABLES: tuple[ExportTable, ...] = get_args(ExportTable)
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
-    "fact_kinds": FACT_KINDS, "event_types": EVENT_TYPES, "relation_types": RELATION_TYPES, "stages": STAGES,
+    "fact_kinds": FACT_KINDS, "event_types": EVENT_TYPES, "modalities": MODALITIES, "relation_types": RELATION_TYPES,
+    "stages": STAGES,
     "place_levels": PLACE_LEVELS, "scopes": SCOPES, "approx": APPROXES, "target_statuses": TARGET_STATUSES,
     "organization_kinds": ORG_KINDS, "formats": FORMATS, "export_formats": EXPORT_FORMATS,
     "export_tables": EXPORT_TABLES,
@@ -116,12 +120,15 @@ class Target(TypedDict, total=False):
 
 class Event(TypedDict, total=False):
     type: EventType
+    modality: Modality  # happened, planned (scheduled: 将于…开工), quoted (a hope or a plan in someone's words)
     date: str | None
+    date_from: DateFrom | None  # where the date comes from: its own sentence, its paragraph, the article's lead
     participants: list[str]
     place: str | None
     text: str
     start: int
     end: int
+    mentions: list[Mention]  # later sentences that tell the same happening (仪式上，双方签订了…)
 
 
 class Relation(TypedDict, total=False):

@@ -123,6 +123,13 @@ def test_an_article_about_a_homonym_place_still_finds_it(text, unit):
     assert unit in places(text)
 
 
+def test_a_name_hidden_behind_a_rejected_match_is_found():
+    """和安 (a town's short name) would hide 安徽省 in 浙江省和安徽省; a hidden short or old name stays hidden."""
+    assert {"浙江省", "安徽省"} <= set(places("浙江省和安徽省共同签署协议。"))
+    assert {"江苏省", "安徽省"} <= set(places("总书记先后对江苏和安徽工作作出重要指示。"))
+    assert "浦东新区" not in places("开车到湖东侧的青浦东航路，过去绕行需要半小时。")
+
+
 def test_every_place_has_a_scope():
     p = places("上海市、成都市和日本东京都，京津冀协同发展。")
     assert p["上海市"]["scope"] == "delta" and p["成都市"]["scope"] == "china" and p["日本"]["scope"] == "foreign"

@@ -149,7 +149,8 @@ def score_document(doc, gold: dict, report: Report) -> None:
         "targets": (lambda a, b: _overlap(span(a), span(b)) and a.get("deadline") == b.get("deadline"),
                     lambda a, b: a.get("value") == b.get("value") or (a.get("value") and b.get("value") and
                                                                      abs(float(a["value"]) - float(b["value"])) < 1e-6 * abs(float(a["value"])))),
-        "events": (lambda a, b: a["type"] == b["type"] and _overlap(span(a), span(b)),
+        "events": (lambda a, b: a["type"] == b["type"] and any(_overlap(span(a), span(m))
+                                                               for m in [b, *b.get("mentions", ())]),
                    lambda a, b: (a.get("date") or None) == (b.get("date") or None)),
         "relations": (lambda a, b: a["type"] == b["type"] and _overlap(span(a), span(b)) and
                       len({_norm(x) for x in a["parties"]} & {_norm(x) for x in b["parties"]}) >= 2,
@@ -157,6 +158,8 @@ def score_document(doc, gold: dict, report: Report) -> None:
     }
     for kind in KINDS:
         pred = getattr(doc, kind)
+        if kind == "events":  # this gold set holds what happened only (GUIDELINES.md: plans are no events)
+            pred = [e for e in pred if e.get("modality", "happened") == "happened"]
         same, attr = checks[kind]
         tp, ok = _match(g[kind], pred, same, attr)
         s = report.scores[kind]

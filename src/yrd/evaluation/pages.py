@@ -83,6 +83,7 @@ class PagesReport:
     units: PRF = field(default_factory=PRF)
     named: PRF = field(default_factory=PRF)
     events: PRF = field(default_factory=PRF)
+    events_dated: Tally = field(default_factory=Tally)  # gold events found with their right date (recall)
     relations: PRF = field(default_factory=PRF)
     targets: PRF = field(default_factory=PRF)
     projects: PRF = field(default_factory=PRF)
@@ -97,6 +98,7 @@ class PagesReport:
                f"  both right       {self.title_and_date}",
                f"  clean-text checks {self.clean}",
                f"  far-away units found from nothing: {len(self.far_away)}",
+               f"  events found with the right date (recall) {self.events_dated}",
                f"  {'kind':16} {'gold':>5} {'pred':>5} {'match':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
         for name in ("places", "units", "named", "events", "relations", "targets", "projects"):
             out.append("  " + getattr(self, name).row(name))
@@ -110,7 +112,7 @@ class PagesReport:
         return {"split": self.split, "documents": self.documents, "articles": round(self.articles.share, 4),
                 "titles": round(self.titles.share, 4), "dates": round(self.dates.share, 4),
                 "title_and_date": round(self.title_and_date.share, 4), "clean": round(self.clean.share, 4),
-                "far_away": len(self.far_away),
+                "far_away": len(self.far_away), "events_dated": round(self.events_dated.share, 4),
                 **{k: prf(getattr(self, k)) for k in ("places", "units", "named", "events", "relations", "targets",
                                                        "projects")}}
 
@@ -237,15 +239,26 @@ def _events(doc: Document, rec: dict, located: Located, report: PagesReport, wro
     for g in rec["events"]:
         span = located.find(g.get("evidence"))
         for i, e in enumerate(doc.events):
-            if i not in used and e["type"] == g["type"] and _overlap(span, (e["start"], e["end"])):
+            if i not in used and e["type"] == g["type"] and any(
+                    _overlap(span, (m["start"], m["end"])) for m in [e, *e.get("mentions", ())]):
                 used.add(i)
                 s.tp += 1
-                s.attr("date").add((e.get("date") or None) == (g.get("date") or None))
+                date_ok = (e.get("date") or None) == (g.get("date") or None)
+                s.attr("date").add(date_ok)
+                report.events_dated.add(date_ok)
+                if not date_ok:
+                    wrong(f"event {g['type']} dated {e.get('date')} ({e.get('date_from')}), the page says {g.get('date')}")
                 if "modality" in e:
                     s.attr("modality").add(e["modality"] == g["modality"])
+                    if e["modality"] != g["modality"]:
+                        wrong(f"event {g['type']} {e['modality']}, the page says {g['modality']}")
                 break
         else:
+            report.events_dated.add(False)
             wrong(f"event {g['type']} ({g['modality']}, {g.get('date')}) missed")
+    for i, e in enumerate(doc.events):
+        if i not in used:
+            wrong(f"event {e['type']} ({e.get('modality')}) is no event: {e['text'][:30]!r}")
 
 
 def _relations(doc: Document, rec: dict, report: PagesReport, wrong) -> None:

@@ -24,6 +24,16 @@ class Context:
     _starts: list[int] = field(default_factory=list)
     _indexes: dict = field(default_factory=dict, repr=False)
 
+    @property
+    def words(self):
+        """The text's word boundaries (extract/evidence.py), segmented clause by clause as they are asked for."""
+        w = self._indexes.get("words")
+        if w is None:
+            from .evidence import Words
+
+            w = self._indexes["words"] = Words(self.text)
+        return w
+
     def __post_init__(self):
         if not self.sentences:
             self.sentences = sentences(self.text)

@@ -39,11 +39,11 @@ _DATE = re.compile(
     rf"|(?<![0-9.])(?P<yr1>{_Y})(?:年度?)?{_DASH}(?P<yr2>{_Y})年度?"
     rf"|(?<![0-9.])(?P<ny>{_Y})(?P<sep>[-/.])(?P<nm>{_M})(?P=sep)(?P<nd>{_D})(?![0-9])"
     rf"|(?<![0-9.])(?P<ny2>{_Y})-(?P<nm2>0[1-9]|1[0-2])(?![0-9年月日])"
-    rf"|(?:(?<![0-9.])(?P<ay>{_Y})年(?!代)度?|(?P<cy>{_CY})年|(?P<ry>今年|(?<!过)去年|(?<![提之以目此])前年(?![均龄])"
+    rf"|(?:(?<![0-9.])(?P<ay>{_Y}) ?年(?!代)度?|(?P<cy>{_CY})年|(?P<ry>今年|(?<!过)去年|(?<![提之以目此])前年(?![均龄])"
     r"|(?<![光文说证表声透聪])明年|(?<![最落之以此随其今前然])后年(?![均龄限])|本年度?|上年度?))"
-    rf"(?:(?P<am>{_M}|{_CM})月份?(?:(?P<ad>{_D}|{_CD})[日号])?)?"
+    rf"(?: ?(?P<am>{_M}|{_CM}) ?月份?(?: ?(?P<ad>{_D}|{_CD}) ?[日号])?)?"
     rf"|(?<![0-9.])(?P<mr1>{_M})(?:月份?)?{_DASH}(?P<mr2>{_M})月份?"
-    rf"|(?<![0-9.\-/])(?P<mm>{_M})月份?(?:(?P<dd>{_D})[日号])?"
+    rf"|(?<![0-9.\-/])(?P<mm>{_M}) ?月份?(?: ?(?P<dd>{_D}) ?[日号])?"
     rf"|(?<![〇零一二三四五六七八九十])(?P<cmm>{_CM})月(?P<cdd>{_CD})日"
     rf"|(?<![0-9０-９.\-/第月近每前后连数])(?<![0-9][:：])(?P<d1>{_D})日(?![均常益趋元圆本语用报货内])"
     r"|(?P<rel>今天|今日|昨天|昨日|前天(?!津)|明天|明日|后天|近日|(?<![节假作生念今昨之数几个易止期记盘庆效市息权票算场放0-9])日前|近期"
@@ -51,10 +51,10 @@ _DATE = re.compile(
     rf"|{_NUMERAL_BEFORE}(?P<per>上半年|下半年|第?[一二三四1-4]季度|前[两二三]个?季度|年底|年末|年初|年内)"
 )
 # Every date starts with one of these characters and holds an anchor (年, 月, 日 … or a separator after a
-# digit) at most four characters after its start: _START finds exactly those starts, at C speed.
+# digit) at most five characters after its start: _START finds exactly those starts, at C speed.
 _FIRST_CHARS = "0123456789“\"「『十〇零○一二三四五六七八九今去前明后本上昨近日下第年"
 _ANCHOR = r"(?:[年月日天周季期五]|(?<=[0-9])[/.\-－—~～–至到])"
-_START = re.compile(rf"[{_FIRST_CHARS}](?:(?<=[年日五])|(?=(?s:.){{0,3}}?{_ANCHOR}))")
+_START = re.compile(rf"[{_FIRST_CHARS}](?:(?<=[年日五])|(?=(?s:.){{0,4}}?{_ANCHOR}))")  # (2019 年12 月: a space)
 _YEAR_TAIL = re.compile(
     r"(?P<half>上半年|下半年)|第?(?P<qn>[一二三四1-4])季度|Q(?P<qn2>[1-4])(?![0-9])|前(?P<q3n>[两二三])个?季度"
     rf"|(?P<mr1>{_M})(?:月份?)?{_DASH}(?P<mr2>{_M})月份?|(?P<yend>年?底|年?末)|(?P<ybeg>年?初)|(?P<yin>年?内)"

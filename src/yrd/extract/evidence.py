@@ -34,7 +34,7 @@ _HEAD_OF = frozenset("港站委")  # 上海港, 苏州站, 安徽省委: a place
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
+def segmenter():
     """jieba's dictionary in rjieba, with the fixed phrases jieba does not hold (resources/place_phrases.tsv)."""
     import rjieba  # its import builds the default segmenter (0.15 s): that one is used, not a second one
 
@@ -74,10 +74,24 @@ class Words:
         self.done.add((a, b))
         pos = a
         self.bounds.add(a)
-        for token in _segmenter().cut(self.text[a:b], False):
+        for token in segmenter().cut(self.text[a:b], False):
             self.tokens[pos] = token
             pos += len(token)
             self.bounds.add(pos)
+
+    def tokens_in(self, start: int, end: int) -> list[tuple[int, str]]:
+        """The words (offset, word) that lie inside [start, end)."""
+        self._segment(start, end)
+        out, pos = [], start
+        while pos < end:
+            token = self.tokens.get(pos)
+            if token is None:  # not a word's start (a window began elsewhere): step on to the next one
+                pos += 1
+                continue
+            if pos + len(token) <= end:
+                out.append((pos, token))
+            pos += len(token)
+        return out
 
     def starts_word(self, start: int) -> bool:
         self._segment(start, start + 1)
@@ -101,7 +115,7 @@ def ordinary(form: str) -> bool:
     """Is ``form`` an ordinary word of Chinese (资源, 来宾, 合作), not (only) a name?"""
     if form in _common_words():
         return True
-    tags = _segmenter().tag(form, False)
+    tags = segmenter().tag(form, False)
     return len(tags) == 1 and tags[0][1] in _COMMON_POS
 
 

@@ -269,6 +269,42 @@ def find_places(text: str, publisher: str | None = None, lines: list | None = No
     ``lines``, if given, receives the (start, end) of the abbreviations a line's name is made of (沪苏湖 in
     沪苏湖铁路): no mention of a place, but what makes the line a named project."""
     idx = _index()
+    kept, rejected = _kept(text, publisher, lines, idx)
+    if rejected:
+        kept = _after_rejected(text, publisher, lines, idx, kept, rejected)
+    kept.extend(_regions_in_names(text, kept, idx))
+    dynamic = _region_members(text, kept, idx) | _named_regions(text, kept, idx)
+    return _group(text, kept, idx, dynamic)
+
+
+def _after_rejected(text: str, publisher: str | None, lines: list | None, idx: _Index, kept: list,
+                    rejected: list[tuple[int, int]]) -> list:
+    """A name the leftmost-longest match hid behind a rejected one (和安 in 浙江省和安徽省 hides 安徽省): the text
+    is read again with the rejected names' first characters blanked, and a province or a unit's full name it then
+    finds is added where it is a whole word of the real sentence (not 浦东 in 青浦东航路, 安县 in 金安县)."""
+    full_names = idx.full_name
+    blank = [s for s, e in rejected
+             if any(0 < a < e - s for a, _, w in idx.lexicon.find_all(text[s:e + 6]))]
+    if not blank:
+        return kept
+    chars = list(text)
+    for s in blank:
+        chars[s] = "\u3000"
+    again, _ = _kept("".join(chars), publisher, lines, idx)
+    taken = [(s, e) for s, e, _ in kept]
+    words = Words(text)
+    for s, e, unit in again:
+        # (the blank made a boundary in the text read again that the real sentence may not have)
+        if isinstance(unit, str) or not (unit.level == "province" or text[s:e] == unit.name):
+            continue  # only a province or a unit's own full name: a hidden short or old name is too weak
+        if words.aligned(s, e) and not any(a < e and s < b for a, b in taken):
+            kept.append((s, e, unit))
+    kept.sort(key=lambda k: (k[0], k[1]))
+    return kept
+
+
+def _kept(text: str, publisher: str | None, lines: list | None, idx: _Index) -> tuple[list, list[tuple[int, int]]]:
+    """The place names of ``text`` kept by their evidence, and the dictionary matches that were not kept."""
     gaz = idx.gaz
     publisher_spans = []
     if publisher:
@@ -311,9 +347,8 @@ def find_places(text: str, publisher: str | None = None, lines: list | None = No
     found.extend((s, e, u, "abbreviation", text[s:e])
                  for s, e, u in _abbreviations(text, [(s, e) for s, e, _ in mentions], gaz, words))
     kept = _with_evidence(text, found, gaz, lines, matched, words)
-    kept.extend(_regions_in_names(text, kept, idx))
-    dynamic = _region_members(text, kept, idx) | _named_regions(text, kept, idx)
-    return _group(text, kept, idx, dynamic)
+    spans = {(k[0], k[1]) for k in kept}
+    return kept, [(s, e) for s, e, _ in matched if (s, e) not in spans]
 
 
 def _regions_in_names(text: str, kept: list, idx: _Index) -> list:
