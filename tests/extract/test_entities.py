@@ -2,6 +2,7 @@
 import pytest
 
 from yrd.extract.entities import find_organizations, find_people
+from yrd.extract.places import find_places
 
 
 def people(text):
@@ -63,3 +64,23 @@ def test_organisations_stay_whole(text, name, kind):
 @pytest.mark.parametrize("text", ["构建新发展格局", "经济高速发展", "以企业为中心", "全部项目已开工", "各地干部"])
 def test_words_ending_like_organisations_are_not(text):
     assert orgs(text) == {}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("近日，在金华市金投集团有限公司与上海临港松江科技城投资发展有限公司签约下。", "上海临港松江科技城投资发展有限公司"),
+    ("天津滨海高新区管委会与北京首都创业集团有限公司共同签署了协议。", "北京首都创业集团有限公司"),  # 都 of 首都
+    ("南通市政府携手工业和信息化部赛迪研究院共同举办论坛。", "工业和信息化部赛迪研究院"),
+    ("县文化和旅游局参加会议。", "县文化和旅游局"),
+])
+def test_whole_names_keep_their_first_characters(text, name):
+    assert name in {o["name"] for o in find_organizations(text, find_places(text))}
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("全市上下要认真贯彻落实省委决定。", "全市上下要认真贯彻落实省委"),
+    ("此次会议重点研究部署工作。", "此次会议重点研究部"),
+    ("加快健全示范区协同机制。", "健全示范区"),
+    ("上海和江苏省委书记出席。", "上海和江苏省委"),
+])
+def test_no_clause_run_into_a_suffix(text, fragment):
+    assert fragment not in {o["name"] for o in find_organizations(text, find_places(text))}

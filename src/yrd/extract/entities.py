@@ -61,9 +61,11 @@ _BOUNDARY_WORDS = words("org_words", "boundary")
 # a measure word after a number (3家, 10个, 2025年; 国家 and 个人 do not end a name)
 _REVERSED_STOP = re.compile(
     r"[^\u4e00-\u9fffA-Za-z0-9（）()·\-—]"
-    "|" + "|".join(re.escape(w[::-1]) for w in sorted(set(_BOUNDARY_WORDS), key=len, reverse=True))
     + r"|[个家所座条批项年月日][0-9一二三四五六七八九十两几多余数百千万]"
 )
+_BOUNDARY = frozenset(_BOUNDARY_WORDS)
+# 工业和信息化部, 县文化和旅游局: a department named after two fields joined by 和
+_DEPARTMENT_END = re.compile(r"[^\W省市县区\d_]{1,6}?(?:部|局|厅|委员会|委)")  # (not 上海和江苏省委)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _GENERIC_INFRA = re.compile(r"的|内|首条|首座|一条|多条|地区|区域|全国|国家|^长三角$|^长江$|沿线|沿江|沿海|城市")
 _GENERIC_PREFIX = set(words("org_words", "generic_prefix"))
@@ -241,9 +243,15 @@ def find_organizations(text: str, places: list[dict] | None = None, lines: list 
             continue
         if place_spans is not None:
             start, name = _start_at_place(text, start, m.end(), place_spans, place_starts)
-            prefix = name[: len(name) - len(suffix)]
             first = bisect_left(place_starts, start)
             has_place = first < len(place_starts) and place_starts[first] < m.end()
+            start = _after_clause_words(text, start, m.start())
+            if start is None or (not has_place and _verb_led(text[start:m.start()])):
+                continue  # 全市上下要认真贯彻落实省委, 健全示范区: a clause run into a suffix, not a name
+            name = text[start:m.end()]
+            prefix = name[: len(name) - len(suffix)]
+            if len(prefix) < 2:
+                continue
             if suffix in _INFRA_SUFFIX and (not has_place or len(prefix) > 10 or _GENERIC_INFRA.search(prefix)):
                 continue  # 夜间高铁, 长三角地区铁路, 示范区内首条高速铁路: a kind of thing, not a named project
             if suffix == "政府" and not has_place:
@@ -286,29 +294,74 @@ def _known_organizations_lexicon() -> Lexicon:
     return Lexicon(_known_organizations())
 
 
+# jieba's parts of speech that no organisation's name holds: prepositions, pronouns, particles and
+# idioms (经, 与, 此次, 的, 贯彻落实); a verb (v, not vn) right before a proper name (举办沪苏湖铁路) ends the clause
+_CLAUSE_POS = frozenset({"p", "r", "i", "uj", "ul", "uz", "ud", "ug", "uv"})  # (not 和: 工业和信息化部)
+_PROPER_POS = frozenset({"ns", "nt", "nz", "nr", "j"})
+_LEADING_POS = frozenset({"v", "a", "ad", "d", "p", "c", "r", "f"})
+
+
+def _after_clause_words(text: str, start: int, suffix_start: int) -> int | None:
+    """The start of a name after the last clause word inside the candidate (受市委 → 市委), or None."""
+    from .evidence import segmenter
+
+    prefix = text[start:suffix_start]
+    if len(prefix) < 2:
+        return start
+    tags = _tags(prefix)
+    pos, cut = 0, 0
+    for k, (word, tag) in enumerate(tags):
+        pos += len(word)
+        if tag in _CLAUSE_POS or (tag == "v" and k + 1 < len(tags) and tags[k + 1][1] in _PROPER_POS):
+            cut = pos
+    return start + cut
+
+
+def _verb_led(prefix: str) -> bool:
+    """Does a name without a place begin with a verb, an adverb or another word no name begins with (推进城区)?"""
+    tags = _tags(prefix) if prefix else ()
+    return bool(tags) and tags[0][1] in _LEADING_POS
+
+
+@lru_cache(maxsize=8192)
+def _tags(s: str) -> tuple[tuple[str, str], ...]:
+    from .evidence import segmenter
+
+    return tuple(segmenter().tag(s, False))
+
+
 def _start_at_place(text: str, start: int, end: int, place_spans: list[tuple[int, int]],
                     place_starts: list[int]) -> tuple[int, str]:
     """Move the start of a candidate name to the first place mention inside it, if there is one."""
-    for k in range(bisect_right(place_starts, start), len(place_spans)):
+    for k in range(bisect_left(place_starts, start), len(place_spans)):
         a, b = place_spans[k]
         if a >= end:
             break
         if b <= end:
             if a - start >= 2:
                 return a, text[a:end]
-            break
+            break  # a place at the start (上海临港…公司): the name starts there already
     return start, text[start:end]
 
 
 def _org_start(text: str, suffix_start: int, reversed_text: str) -> int:
     """Where the name ending in a suffix starts: left over name characters up to a boundary word (今年, 位于,
-    在 …) or a number's measure word (3家), 30 characters at most.
+    在 …) that is a word of the sentence (都 ends a name, 首都 does not), or a number's measure word (3家), 30
+    characters at most.
 
-    Walking left is a forward search in the reversed text, where one regex finds the first stop."""
+    The hard stops (a character no name holds, a measure word) are found by one regex in the reversed text; the
+    boundary words are then looked for among the words jieba's segmentation makes of what lies between."""
     n = len(text)
     limit = max(0, suffix_start - 30)
     stop = _REVERSED_STOP.search(reversed_text, n - suffix_start, n - limit)
     i = n - stop.start() if stop else limit
     while i < suffix_start and text[i] in "（(":
         i += 1
+    if suffix_start - i >= 2:
+        pos = suffix_start
+        for word, _ in reversed(_tags(text[i:suffix_start])):
+            pos -= len(word)
+            if word in _BOUNDARY and not (word == "和" and pos > i and _DEPARTMENT_END.match(
+                    text, pos + 1, suffix_start + 1)):
+                return pos + len(word)
     return i
