@@ -1,6 +1,4 @@
 """The knowledge base on both backends: ingest once, versions, duplicates, queries."""
-import json
-import shutil
 from pathlib import Path
 
 import pytest

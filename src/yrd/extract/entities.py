@@ -11,7 +11,7 @@ left over the name until a boundary word, so long names stay whole
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 
 from ..resources import Entry, guarded, path, table, words
@@ -303,7 +303,6 @@ _LEADING_POS = frozenset({"v", "a", "ad", "d", "p", "c", "r", "f"})
 
 def _after_clause_words(text: str, start: int, suffix_start: int) -> int | None:
     """The start of a name after the last clause word inside the candidate (受市委 → 市委), or None."""
-    from .evidence import segmenter
 
     prefix = text[start:suffix_start]
     if len(prefix) < 2:

@@ -282,9 +282,7 @@ def _after_rejected(text: str, publisher: str | None, lines: list | None, idx: _
     """A name the leftmost-longest match hid behind a rejected one (和安 in 浙江省和安徽省 hides 安徽省): the text
     is read again with the rejected names' first characters blanked, and a province or a unit's full name it then
     finds is added where it is a whole word of the real sentence (not 浦东 in 青浦东航路, 安县 in 金安县)."""
-    full_names = idx.full_name
-    blank = [s for s, e in rejected
-             if any(0 < a < e - s for a, _, w in idx.lexicon.find_all(text[s:e + 6]))]
+    blank = [s for s, e in rejected if any(0 < a < e - s for a, _, _ in idx.lexicon.find_all(text[s:e + 6]))]
     if not blank:
         return kept
     chars = list(text)
