@@ -15,9 +15,11 @@ GOLD = Path(__file__).resolve().parent.parent / "gold" / "web_gold.jsonl"
 # raise them as the extractors improve; never lower them (measured 2026-12-03: see README)
 FLOORS = {
     "dev": {"articles": 0.98, "titles": 0.87, "dates": 0.97, "clean": 0.95, "units_p": 0.94, "units_r": 0.92,
-            "far_away": 25, "events_f1": 0.74, "events_dated": 0.67, "relations_f1": 0.54, "organizations_f1": 0.48},
+            "far_away": 25, "events_f1": 0.74, "events_dated": 0.67, "relations_f1": 0.54, "organizations_f1": 0.48,
+            "targets_f1": 0.8},
     "test": {"articles": 0.98, "titles": 0.72, "dates": 0.95, "clean": 0.85, "units_p": 0.94, "units_r": 0.88,
-             "far_away": 8, "events_f1": 0.61, "events_dated": 0.62, "relations_f1": 0.49, "organizations_f1": 0.35},
+             "far_away": 8, "events_f1": 0.61, "events_dated": 0.62, "relations_f1": 0.49, "organizations_f1": 0.35,
+             "targets_f1": 0.8},
 }
 
 
@@ -39,7 +41,8 @@ def test_floors(report):
     got = {"articles": report.articles.share, "titles": report.titles.share, "dates": report.dates.share,
            "clean": report.clean.share, "units_p": report.units.precision, "units_r": report.units.recall,
            "events_f1": report.events.f1, "events_dated": report.events_dated.share,
-           "relations_f1": report.relations.f1, "organizations_f1": report.organizations.f1}
+           "relations_f1": report.relations.f1, "organizations_f1": report.organizations.f1,
+           "targets_f1": report.targets.f1}
     low = {k: round(v, 3) for k, v in got.items() if v < floor[k]}
     assert not low, f"{report.split} below its floors: {low}\n{report.table()}"
     assert len(report.far_away) <= floor["far_away"], report.table()
