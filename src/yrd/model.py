@@ -14,20 +14,27 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, NamedTuple, TypedDict, get_args
+from typing import Any, Literal, TypedDict, get_args
 
 # --- vocabularies -------------------------------------------------------------------------------------------
 
-FactKind = Literal["place", "person", "organization", "amount", "target", "event", "relation"]
+FactKind = Literal["place", "person", "organization", "amount", "target", "event", "relation", "project", "portfolio"]
 EventType = Literal["meeting", "signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch"]
 RelationType = Literal["cooperation", "membership", "connects"]
 Modality = Literal["happened", "planned", "quoted"]  # an event's: told as done, scheduled, or hoped for by someone
 DateFrom = Literal["stated", "paragraph", "document"]
-Stage = Literal["approval", "signing", "groundbreaking", "completion", "launch"]  # a project's stages, in order
+# a project's stages, in order: planned (规划建设, 拟建), approved, signed, ground broken, under construction, completed,
+# in service
+Stage = Literal["planned", "approval", "signing", "groundbreaking", "construction", "completion", "launch"]
+ProjectKind = Literal["infrastructure", "industrial", "park", "platform", "centre", "fund", "other"]
 PlaceLevel = Literal["province", "city", "district", "county", "town", "village", "zone", "area", "foreign"]
 Scope = Literal["delta", "china", "foreign"]  # inside 上海/江苏/浙江/安徽, elsewhere in China, abroad
 Approx = Literal["exact", "over", "under", "about", "order"]
-TargetStatus = Literal["open", "reported", "achieved", "overdue"]
+# open: due later; reported: a later figure, below the goal; achieved: a later figure reaches it; missed: past its
+# deadline, reported below the goal; unreported: past its deadline, nothing later found
+TargetStatus = Literal["open", "reported", "achieved", "missed", "unreported"]
+Topic = Literal["industry", "science_technology", "transport", "ecology_water", "public_services", "trade_ftz",
+                "finance", "culture_tourism", "health", "education", "energy", "agriculture", "governance", "general"]
 OrgKind = Literal["government", "company", "university", "research", "park", "zone", "platform", "project", "other"]
 EntityKind = Literal["place", "organization", "project", "person"]
 Role = Literal["participant", "party", "subject", "place", "stage", "investment"]  # an entity's part in a fact
@@ -45,6 +52,8 @@ SCOPES: tuple[Scope, ...] = get_args(Scope)
 APPROXES: tuple[Approx, ...] = get_args(Approx)
 TARGET_STATUSES: tuple[TargetStatus, ...] = get_args(TargetStatus)
 ORG_KINDS: tuple[OrgKind, ...] = get_args(OrgKind)
+PROJECT_KINDS: tuple[ProjectKind, ...] = get_args(ProjectKind)
+TOPICS: tuple[Topic, ...] = get_args(Topic)
 FORMATS: tuple[Format, ...] = get_args(Format)
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 EXPORT_TABLES: tuple[ExportTable, ...] = get_args(ExportTable)
@@ -53,7 +62,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "fact_kinds": FACT_KINDS, "event_types": EVENT_TYPES, "modalities": MODALITIES, "relation_types": RELATION_TYPES,
     "stages": STAGES,
     "place_levels": PLACE_LEVELS, "scopes": SCOPES, "approx": APPROXES, "target_statuses": TARGET_STATUSES,
-    "organization_kinds": ORG_KINDS, "formats": FORMATS, "export_formats": EXPORT_FORMATS,
+    "organization_kinds": ORG_KINDS, "project_kinds": PROJECT_KINDS, "topics": TOPICS, "formats": FORMATS, "export_formats": EXPORT_FORMATS,
     "export_tables": EXPORT_TABLES,
 }
 
@@ -129,6 +138,7 @@ class Event(TypedDict, total=False):
     start: int
     end: int
     mentions: list[Mention]  # later sentences that tell the same happening (仪式上，双方签订了…)
+    trigger: Mention  # the word that makes it an event (签署, 开工, 第二十次全体会议)
 
 
 class Relation(TypedDict, total=False):
@@ -140,14 +150,46 @@ class Relation(TypedDict, total=False):
     end: int
 
 
-class Link(NamedTuple):
-    """An entity's part in a fact of the same document that the fact itself does not name: a project's stage (an
-    event) or investment (an amount). ``fact`` is the fact's kind and ``index`` its place in that list."""
+class ProjectStage(TypedDict, total=False):
+    stage: Stage
+    date: str | None
+    modality: Modality
+    text: str
+    start: int
+    end: int
 
-    fact: FactKind
-    index: int
-    name: str  # the entity, by the name its mention carries in the document
-    role: Role
+
+class Investment(TypedDict, total=False):
+    value: float
+    unit: str
+    approx: Approx
+    text: str
+    start: int
+    end: int
+
+
+class Project(TypedDict, total=False):
+    name: str
+    kind: ProjectKind
+    places: list[str]
+    investment: Investment | None  # bound to it in its own clause
+    stage: Stage | None  # the latest stage the article states as done
+    stage_date: str | None
+    stages: list[ProjectStage]  # every stage stated, planned ones with their modality, in date order
+    text: str
+    start: int
+    end: int
+    mentions: list[Mention]
+
+
+class Portfolio(TypedDict, total=False):
+    count: int
+    investment: Investment | None
+    place: str | None
+    stage: Stage | None
+    text: str
+    start: int
+    end: int
 
 
 _SPACE = re.compile(r"\s+")
@@ -223,8 +265,8 @@ class RawDocument:
 class Document:
     """An article on its way through the pipeline: cleaned, then extracted, linked, signed and indexed.
 
-    The fact lists are the fact sheet's; ``links``, ``signature``, ``buckets`` and ``terms`` are what the later
-    steps add for the store (they are not part of the fact sheet)."""
+    The fact lists are the fact sheet's (``projects`` and ``portfolios`` are the link step's); ``signature``,
+    ``buckets`` and ``terms`` are what the later steps add for the store (they are not part of the fact sheet)."""
 
     id: str
     source: Source
@@ -244,7 +286,8 @@ class Document:
     targets: list[Target] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)  # link step
+    projects: list[Project] = field(default_factory=list)  # link step: the article's named projects
+    portfolios: list[Portfolio] = field(default_factory=list)  # link step: aggregates of many projects
     signature: bytes | None = None  # sign step: MinHash, 128 little-endian uint32
     buckets: list[int] = field(default_factory=list)  # sign step: LSH band keys
     terms: str | None = None  # index step: the search terms of title and text
@@ -271,5 +314,7 @@ class Document:
             "targets": self.targets,
             "events": self.events,
             "relations": self.relations,
+            "projects": self.projects,
+            "portfolios": self.portfolios,
             "meta": {k: v for k, v in self.meta.items() if v not in (None, "", [])},
         }

@@ -63,9 +63,9 @@ def _extract(doc: Document) -> Document:
 
 
 def _link(doc: Document) -> Document:
-    from .extract.links import link_projects
+    from .extract.projects import find_projects
 
-    doc.links = link_projects(doc)
+    doc.projects, doc.portfolios = find_projects(doc)
     return doc
 
 

@@ -158,7 +158,8 @@ def test_the_vocabulary_is_the_models(client):
 
     got = client.get("/api/vocabulary").json()
     assert got == {k: list(v) for k, v in VOCABULARY.items()}
-    assert got["stages"] == list(STAGES) == ["approval", "signing", "groundbreaking", "completion", "launch"]
+    assert got["stages"] == list(STAGES) == ["planned", "approval", "signing", "groundbreaking", "construction",
+                                            "completion", "launch"]
     assert client.get("/api/events", params={"type": "party"}).status_code == 422  # validated from the same list
 
 

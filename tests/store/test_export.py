@@ -192,7 +192,8 @@ def test_csv_facts_match_the_text(engine, sheets, tmp_path):
     for r in rows:
         assert texts[r["doc_id"]][int(r["start"]):int(r["end"])] == r["text"]
     mentions = sum(len(e["mentions"]) for d in sheets for g in ("places", "people", "organizations") for e in d[g])
-    expected = mentions + sum(len(d[k]) for d in sheets for k in ("amounts", "targets", "events", "relations"))
+    expected = mentions + sum(len(d[k]) for d in sheets
+                              for k in ("amounts", "targets", "events", "relations", "projects", "portfolios"))
     assert n == expected
     only = tmp_path / "targets_only.csv"
     assert run(engine, "csv", only, Filters(kind="target"), "facts") == sum(len(d["targets"]) for d in sheets)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from ..errors import YrdError
-from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, PLACE_LEVELS, RELATION_TYPES, SCOPES,
+from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, MODALITIES, PLACE_LEVELS, RELATION_TYPES, SCOPES,
                      TARGET_STATUSES, VOCABULARY)
 from ..store import query as Q
 from .deps import Conn, Filt, Paging
@@ -113,23 +113,32 @@ def entity(conn: Conn, f: Filt, ref: str) -> dict:
     return page
 
 
-@router.get("/projects", summary="The project library: place, investment (every revision) and stage")
+@router.get("/projects", summary="The project library: places, investment (every revision), stages with dates")
 def projects(conn: Conn, f: Filt, page: Paging, scope: Scope = "delta") -> dict:
     total, items = Q.projects(conn, f, page.limit, page.offset, scope=scope)
     return _page(total, items, page)
 
 
-@router.get("/targets", summary="The target tracker: targets by deadline, latest report and status")
-def targets(conn: Conn, f: Filt, page: Paging, due: Annotated[int | None, Query(ge=1949, le=2100)] = None,
-            status: Annotated[str | None, Query(pattern=one_of(TARGET_STATUSES))] = None) -> dict:
-    total, items = Q.targets(conn, f, due=due, status=status, limit=page.limit, offset=page.offset)
+@router.get("/portfolios", summary="Aggregates of many projects (N个项目，总投资M亿元), never one project's cost")
+def portfolios(conn: Conn, f: Filt, page: Paging, scope: Scope = "delta") -> dict:
+    total, items = Q.portfolios(conn, f, page.limit, page.offset, scope=scope)
     return _page(total, items, page)
 
 
-@router.get("/events", summary="The timeline: events with date, participants and place")
+@router.get("/targets", summary="The target tracker: targets by deadline, latest report and status")
+def targets(conn: Conn, f: Filt, page: Paging, due: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+            status: Annotated[str | None, Query(pattern=one_of(TARGET_STATUSES))] = None,
+            scope: Scope = "delta") -> dict:
+    total, items = Q.targets(conn, f, due=due, status=status, limit=page.limit, offset=page.offset, scope=scope)
+    return _page(total, items, page)
+
+
+@router.get("/events", summary="The timeline: events with date, modality, participants and place")
 def events(conn: Conn, f: Filt, page: Paging, type: Annotated[str | None, Query(  # noqa: A002
-        pattern=one_of(EVENT_TYPES))] = None) -> dict:
-    total, items = Q.events(conn, f, type, page.limit, page.offset)
+        pattern=one_of(EVENT_TYPES))] = None,
+           modality: Annotated[str, Query(pattern=one_of((*MODALITIES, "all")))] = "happened",
+           scope: Scope = "delta") -> dict:
+    total, items = Q.events(conn, f, type, page.limit, page.offset, modality=modality, scope=scope)
     return _page(total, items, page)
 
 

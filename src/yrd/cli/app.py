@@ -8,7 +8,7 @@ from .browse import entity, search, show, stats
 from .export import export
 from .extract import evaluate, extract
 from .ingest import ingest
-from .library import network, projects, targets
+from .library import network, portfolios, projects, targets
 from .serve import serve
 
 
@@ -26,5 +26,6 @@ def main() -> None:
     """
 
 
-for command in (extract, evaluate, ingest, search, show, entity, projects, targets, network, stats, export, serve):
+for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
+                serve):
     main.add_command(command)

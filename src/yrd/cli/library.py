@@ -16,8 +16,40 @@ from .options import (chosen_format, connect, db_option, filter_options, filters
 @page_options(100)
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
+def portfolios(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope,
+               fmt):
+    """Aggregates of many projects as articles state them: how many projects, their total investment, where and at
+    what stage (此次开工的13个项目总投资206亿元). A total is never one project's cost.
+
+    \b
+    Example:
+      yrd portfolios --place 330400
+    """
+    from ..store.query import portfolios as run_portfolios
+
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    with connect(db).connect() as conn:
+        total, rows = run_portfolios(conn, f, limit=limit, offset=offset, scope=scope)
+    if chosen_format(fmt, "table", "jsonl") == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table([[(r["source"]["published_at"] or "")[:10], r["count"], r["place"] or "", r["stage"] or "",
+            f"{r['investment']['value'] / 1e8:,.2f} 亿 {r['investment']['unit']}" if r["investment"] else "",
+            (r["source"]["title"] or "")[:24]] for r in rows],
+          ["date", "projects", "place", "stage", "investment", "source"])
+    click.echo(shown(total, offset, len(rows), "portfolio"))
+
+
+@click.command()
+@db_option
+@filter_options
+@page_options(100)
+@scope_option
+@output_format(("table", "jsonl"), "table", "jsonl")
 def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope, fmt):
-    """The project library: projects with their places, investment (every revision) and stage.
+    """The project library: projects with their places, investment (every revision, with its source) and their
+    current stage (the latest stated as done, with its date; planned stages are listed apart in --format jsonl).
 
     \b
     Example:
@@ -45,12 +77,15 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
 @db_option
 @filter_options
 @click.option("--due", type=int, help="Only targets due in this year.")
-@click.option("--status", type=click.Choice(TARGET_STATUSES))
+@click.option("--status", type=click.Choice(TARGET_STATUSES),
+              help="achieved, reported (a later figure below the goal), missed (reported below it after the "
+                   "deadline), unreported (past the deadline, nothing found: no verdict), open.")
 @page_options(200)
+@scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
 def targets(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, due, status, limit, offset,
-            fmt):
-    """The target tracker: targets by deadline with their latest report and status.
+            scope, fmt):
+    """The target tracker: targets by deadline with their latest report and status (the delta's by default).
 
     \b
     Example:
@@ -60,7 +95,7 @@ def targets(db, place, date_from, date_to, event_type, kind, publisher, include_
 
     f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
     with connect(db).connect() as conn:
-        total, rows = run_targets(conn, f, due=due, status=status, limit=limit, offset=offset)
+        total, rows = run_targets(conn, f, due=due, status=status, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))

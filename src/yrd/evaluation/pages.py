@@ -87,6 +87,8 @@ class PagesReport:
     relations: PRF = field(default_factory=PRF)
     targets: PRF = field(default_factory=PRF)
     projects: PRF = field(default_factory=PRF)
+    projects_right: Tally = field(default_factory=Tally)  # listed projects with places, investment and stage right
+    portfolios: PRF = field(default_factory=PRF)
     people: PRF = field(default_factory=PRF)
     organizations: PRF = field(default_factory=PRF)
     far_away: list[str] = field(default_factory=list)  # units outside the delta found and not in the gold
@@ -103,8 +105,9 @@ class PagesReport:
                f"  events found with the right date (recall) {self.events_dated}",
                f"  {'kind':16} {'gold':>5} {'pred':>5} {'match':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
         for name in ("places", "units", "named", "people", "organizations", "events", "relations", "targets",
-                     "projects"):
+                     "projects", "portfolios"):
             out.append("  " + getattr(self, name).row(name))
+        out.append(f"  listed projects with places, investment and stage all right {self.projects_right}")
         return "\n".join(out)
 
     def as_dict(self) -> dict:
@@ -116,8 +119,9 @@ class PagesReport:
                 "titles": round(self.titles.share, 4), "dates": round(self.dates.share, 4),
                 "title_and_date": round(self.title_and_date.share, 4), "clean": round(self.clean.share, 4),
                 "far_away": len(self.far_away), "events_dated": round(self.events_dated.share, 4),
+                "projects_right": round(self.projects_right.share, 4),
                 **{k: prf(getattr(self, k)) for k in ("places", "units", "named", "people", "organizations", "events",
-                                                       "relations", "targets", "projects")}}
+                                                       "relations", "targets", "projects", "portfolios")}}
 
 
 class Located:
@@ -211,6 +215,69 @@ def score_page(doc: Document | None, rec: dict, report: PagesReport, errors: lis
     _events(doc, rec, located, report, wrong)
     _relations(doc, rec, report, wrong)
     _targets(doc, rec, located, report, wrong)
+    _projects(doc, rec, located, report, wrong)
+
+
+def _same_money(a: dict | None, b: dict | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.get("unit") == b.get("unit") and abs(float(a["value"]) - float(b["value"])) <= 0.01 * abs(float(b["value"]))
+
+
+def _projects(doc: Document, rec: dict, located: Located, report: PagesReport, wrong) -> None:
+    """Projects by name (the same name, or one holding the other), with their places, investment and stage."""
+    s = report.projects
+    pred = list(getattr(doc, "projects", []) or [])
+    s.gold += len(rec["projects"])
+    s.pred += len(pred)
+    used: set[int] = set()
+    for g in rec["projects"]:
+        gname = normalize(g["name"] or "")
+        for i, p in enumerate(pred):
+            pname = normalize(p["name"])
+            if i in used or not (gname == pname or len(gname) >= 4 and len(pname) >= 4 and (gname in pname or pname in gname)):
+                continue
+            used.add(i)
+            s.tp += 1
+            # places right: no place that the page does not give it, and one at least where the page gives any (the
+            # guidelines' annotators differ on listing a province or region above its units)
+            got, want = set(p.get("places") or []), set(g.get("places") or [])
+            places_ok = got <= want and bool(got) == bool(want)
+            money_ok = _same_money(p.get("investment"), g.get("investment"))
+            stage_ok = (p.get("stage") or None) == (g.get("stage") or None)
+            s.attr("places").add(places_ok)
+            s.attr("investment").add(money_ok)
+            s.attr("stage").add(stage_ok)
+            report.projects_right.add(places_ok and money_ok and stage_ok)
+            if not places_ok:
+                wrong(f"project {g['name']}: places {p.get('places')}, the page says {g.get('places')}")
+            if not money_ok:
+                wrong(f"project {g['name']}: investment {(p.get('investment') or {}).get('value')}, "
+                      f"the page says {(g.get('investment') or {}).get('value')}")
+            if not stage_ok:
+                wrong(f"project {g['name']}: stage {p.get('stage')}, the page says {g.get('stage')}")
+            break
+        else:
+            wrong(f"project {g['name']} missed")
+    for i, p in enumerate(pred):
+        if i not in used:
+            report.projects_right.add(False)  # a listed project that is none: nothing about it is right
+            wrong(f"project {p['name']} is not one")
+    t = report.portfolios
+    got = list(getattr(doc, "portfolios", []) or [])
+    t.gold += len(rec["portfolios"])
+    t.pred += len(got)
+    taken: set[int] = set()
+    for g in rec["portfolios"]:
+        span = located.find(g.get("evidence"))
+        for i, p in enumerate(got):
+            if i not in taken and p["count"] == g["count"] and _overlap(span, (p["start"], p["end"])):
+                taken.add(i)
+                t.tp += 1
+                t.attr("investment").add(_same_money(p.get("investment"), g.get("investment")))
+                break
+        else:
+            wrong(f"portfolio of {g['count']} projects missed")
 
 
 def _places(doc: Document, rec: dict, report: PagesReport, wrong) -> None:
@@ -302,6 +369,9 @@ def _relations(doc: Document, rec: dict, report: PagesReport, wrong) -> None:
                 break
         else:
             wrong(f"relation {g['type']} {'、'.join(g['parties'])} missed")
+    for i, r in enumerate(doc.relations):
+        if i not in used:
+            wrong(f"relation {r['type']} {'、'.join(r['parties'])} is not one")
 
 
 def _targets(doc: Document, rec: dict, located: Located, report: PagesReport, wrong) -> None:

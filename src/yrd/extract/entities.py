@@ -229,29 +229,13 @@ def find_organizations(text: str, places: list[dict] | None = None, lines: list 
     place_starts = [a for a, _ in place_spans] if place_spans is not None else []
     reversed_text = text[::-1]
     for m in _ORG_RE.finditer(text):
-        start = _org_start(text, m.start(), reversed_text)
-        name = text[start:m.end()]
-        if name.endswith(_NOT_ORG_ENDINGS) or (len(name) <= 6 and name.endswith(_GENERIC_ENDINGS)):
-            continue
-        if name in _GENERIC or len(name) - len(m.group()) < 2 or len(name) > 40:
-            continue
-        if not _HAN.search(name, 0, len(name) - len(m.group())):
-            continue
         suffix = m.group()
-        prefix = name[: len(name) - len(suffix)]
-        if _GENERIC_PREFIX_RE.fullmatch(prefix):
+        found = name_before(text, m.start(), m.end(), reversed_text, place_spans, place_starts)
+        if found is None:
             continue
+        start, name, has_place = found
+        prefix = name[: len(name) - len(suffix)]
         if place_spans is not None:
-            start, name = _start_at_place(text, start, m.end(), place_spans, place_starts)
-            first = bisect_left(place_starts, start)
-            has_place = first < len(place_starts) and place_starts[first] < m.end()
-            start = _after_clause_words(text, start, m.start())
-            if start is None or (not has_place and _verb_led(text[start:m.start()])):
-                continue  # 全市上下要认真贯彻落实省委, 健全示范区: a clause run into a suffix, not a name
-            name = text[start:m.end()]
-            prefix = name[: len(name) - len(suffix)]
-            if len(prefix) < 2:
-                continue
             if suffix in _INFRA_SUFFIX and (not has_place or len(prefix) > 10 or _GENERIC_INFRA.search(prefix)):
                 continue  # 夜间高铁, 长三角地区铁路, 示范区内首条高速铁路: a kind of thing, not a named project
             if suffix == "政府" and not has_place:
@@ -327,6 +311,40 @@ def _tags(s: str) -> tuple[tuple[str, str], ...]:
     from .evidence import segmenter
 
     return tuple(segmenter().tag(s, False))
+
+
+def name_before(text: str, suffix_start: int, suffix_end: int, reversed_text: str,
+                place_spans: list[tuple[int, int]] | None, place_starts: list[int]) -> tuple[int, str, bool] | None:
+    """The whole name that ends in the suffix at [suffix_start, suffix_end) — (start, name, whether it holds a place)
+    — or None where no name ends there: a generic word (相关部门), a clause run into the suffix (受市委), a name
+    too short or too long. Organisations and projects (extract/projects.py) are named alike."""
+    start = _org_start(text, suffix_start, reversed_text)
+    name = text[start:suffix_end]
+    suffix_len = suffix_end - suffix_start
+    if name.endswith(_NOT_ORG_ENDINGS) or (len(name) <= 6 and name.endswith(_GENERIC_ENDINGS)):
+        return None
+    if name in _GENERIC or len(name) - suffix_len < 2 or len(name) > 40:
+        return None
+    if not _HAN.search(name, 0, len(name) - suffix_len) or _GENERIC_PREFIX_RE.fullmatch(name[:len(name) - suffix_len]):
+        return None
+    if place_spans is None:
+        return start, name, False
+    start, name = _start_at_place(text, start, suffix_end, place_spans, place_starts)
+    first = bisect_left(place_starts, start)
+    has_place = first < len(place_starts) and place_starts[first] < suffix_end
+    start = _after_clause_words(text, start, suffix_start)
+    if start is None or (not has_place and _verb_led(text[start:suffix_start])):
+        return None  # 全市上下要认真贯彻落实省委, 健全示范区: a clause run into a suffix, not a name
+    k = bisect_left(place_starts, start) - 1
+    if k >= 0 and place_spans[k][0] < start < place_spans[k][1]:
+        start = place_spans[k][0]  # never inside a place's name
+    # a line's name is not cut inside the run of abbreviations it is named after (通苏嘉甬高铁: 通 reads as a verb)
+    while text[suffix_start:suffix_end] in _INFRA_SUFFIX and k >= 0 and place_spans[k][1] == start and \
+            place_spans[k][1] - place_spans[k][0] == 1:
+        start, k = place_spans[k][0], k - 1
+    if suffix_start - start < 2:
+        return None
+    return start, text[start:suffix_end], has_place
 
 
 def _start_at_place(text: str, start: int, end: int, place_spans: list[tuple[int, int]],

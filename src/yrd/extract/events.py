@@ -99,7 +99,7 @@ def find_events(ctx: Context) -> list[dict]:
                 t_start = s_start + at.start("name")
                 c_start = _clause(text, s_start, s_end, t_start)[0]
                 found.append(_event(ctx, "meeting", s_start, s_end, t_start,
-                                    _modality(ctx, s_start, s_end, c_start, t_start)))
+                                    _modality(ctx, s_start, s_end, c_start, t_start), s_start + at.end("name")))
         back = bool(_BACK.match(sentence)) or bool(_ANAPHOR.search(sentence[:12]))
         for event in sorted(found, key=lambda e: e["_at"]):
             frames.date(event, k)
@@ -145,7 +145,7 @@ def _read(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int, t_en
         return None  # (截至2022年底，已开通…95条; 目前，已投运…: a running total, a state)
     if any(d["text"].startswith(("到", "至", "力争")) for d in ctx.starting_in(ctx.dates, s_start, t_start)):
         return None  # 到2035年建成…: a goal (a target), not an event
-    return _event(ctx, etype, s_start, s_end, t_start, _modality(ctx, s_start, s_end, c_start, t_start))
+    return _event(ctx, etype, s_start, s_end, t_start, _modality(ctx, s_start, s_end, c_start, t_start), t_end)
 
 
 def _clause(text: str, s_start: int, s_end: int, at: int) -> tuple[int, int]:
@@ -194,7 +194,7 @@ def _modality(ctx: Context, s_start: int, s_end: int, c_start: int, t_start: int
     return "planned" if planned else "happened"
 
 
-def _event(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int, modality: str) -> dict:
+def _event(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int, modality: str, t_end: int) -> dict:
     text = ctx.text
     place = None
     loc = _LOCATION.search(text, s_start, s_end)
@@ -211,7 +211,7 @@ def _event(ctx: Context, etype: str, s_start: int, s_end: int, t_start: int, mod
             participants.append(person["name"])
     return {"type": etype, "modality": modality, "date": None, "date_from": None, "participants": participants,
             "place": place, "text": text[s_start:s_end], "start": s_start, "end": s_end, "mentions": [],
-            "_at": t_start}
+            "trigger": {"start": t_start, "end": t_end, "text": text[t_start:t_end]}, "_at": t_start}
 
 
 class _Frames:

@@ -141,6 +141,7 @@ class FactRow(NamedTuple):
     value: float | None
     unit: str | None
     data: str  # the fact as in the fact sheet (JSON); mentions keep none
+    modality: str | None = None  # an event's
 
 
 class LinkRow(NamedTuple):
@@ -165,39 +166,57 @@ _fact = tuple.__new__  # FactRow from a tuple without the NamedTuple's Python-le
 
 
 def place_fact(m: dict, label: str, code: str | None, day: str | None) -> FactRow:
-    return _fact(FactRow, ("place", m["start"], m["end"], m["text"], label, code, None, None, None, day, None, None, ""))
+    return _fact(FactRow, ("place", m["start"], m["end"], m["text"], label, code, None, None, None, day, None, None, "", None))
 
 
 def organization_fact(m: dict, label: str, day: str | None) -> FactRow:
     return _fact(FactRow, ("organization", m["start"], m["end"], m["text"], label, None, None, None, None, day, None,
-                           None, ""))
+                           None, "", None))
 
 
 def person_fact(m: dict, label: str, day: str | None, data: str) -> FactRow:
     return _fact(FactRow, ("person", m["start"], m["end"], m["text"], label, None, None, None, None, day, None, None,
-                           data))
+                           data, None))
 
 
 def amount_fact(a: dict, day: str | None) -> FactRow:
     return _fact(FactRow, ("amount", a["start"], a["end"], a["text"], _fit(a["unit"], _LABEL), None, None, None, None,
-                           day, float(a["value"]), _fit(a["unit"], _UNIT), dumps(a)))
+                           day, float(a["value"]), _fit(a["unit"], _UNIT), dumps(a), None))
 
 
-def target_fact(t: dict, day: str | None) -> FactRow:
-    return _fact(FactRow, ("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], None, None, None,
+def target_fact(t: dict, day: str | None, code: str | None = None) -> FactRow:
+    return _fact(FactRow, ("target", t["start"], t["end"], t["text"], t["metric"][:_LABEL], _fit(code, _CODE), None, None,
                            int(t["deadline"]) if t["deadline"] else None, day,
-                           float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t)))
+                           float(t["value"]) if t["value"] is not None else None, _fit(t["unit"], _UNIT), dumps(t), None))
 
 
-def event_fact(e: dict, day: str | None) -> FactRow:
-    return _fact(FactRow, ("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), None,
+def event_fact(e: dict, day: str | None, code: str | None = None) -> FactRow:
+    return _fact(FactRow, ("event", e["start"], e["end"], e["text"], _fit(e["type"], _LABEL), _fit(code, _CODE),
                            _fit(e["type"], _TYPE), _fit(e["date"], _DATE), None, _fit(e["date"], _DAY) or day, None,
-                           None, dumps(e)))
+                           None, dumps(e), e.get("modality")))
+
+
+def project_fact(p: dict, day: str | None, codes: dict[str, str]) -> FactRow:
+    """A project as one article states it: its places (with their codes, for the delta's library), investment,
+    stages; ``type`` is its kind, ``date`` its stage's date, ``value``/``unit`` its investment."""
+    money = p.get("investment") or {}
+    data = dict(p, place_codes={n: codes[n] for n in p.get("places", []) if codes.get(n)})
+    return _fact(FactRow, ("project", p["start"], p["end"], p["text"], p["name"][:_LABEL], None,
+                           _fit(p.get("kind"), _TYPE), _fit(p.get("stage_date"), _DATE), None,
+                           _fit(p.get("stage_date"), _DAY) or day, float(money["value"]) if money else None,
+                           _fit(money.get("unit"), _UNIT) if money else None, dumps(data), None))
+
+
+def portfolio_fact(p: dict, day: str | None, code: str | None) -> FactRow:
+    money = p.get("investment") or {}
+    return _fact(FactRow, ("portfolio", p["start"], p["end"], p["text"], str(p.get("count")), _fit(code, _CODE),
+                           _fit(p.get("stage"), _TYPE), None, None, day, float(money["value"]) if money else None,
+                           _fit(money.get("unit"), _UNIT) if money else None, dumps(p), None))
 
 
 def relation_fact(r: dict, day: str | None) -> FactRow:
     return _fact(FactRow, ("relation", r["start"], r["end"], r["text"], _fit(r["type"], _LABEL), None,
-                           _fit(r["type"], _TYPE), None, None, day, None, None, dumps(r)))
+                           _fit(r["type"], _TYPE), None, None, day, None, None, dumps(r), None))
 
 
 def sheet_json(doc: Document) -> str:
@@ -226,7 +245,6 @@ def rows(doc: Document) -> DocRows:
     out: list[FactRow] = []
     row_entity: list[int | None] = []
     by_name: dict[str, int] = {}
-    projects: dict[str, int] = {}
     row, entity_of = out.append, row_entity.append
     codes: set[str] = set()
     for p in doc.places:
@@ -245,8 +263,6 @@ def rows(doc: Document) -> DocRows:
         kind = "project" if o.get("kind") == "project" else "organization"
         e = ref(EntityRow(kind, entity_key(o["name"]), o["name"], o.get("kind")))
         by_name[o["name"]] = e
-        if kind == "project":
-            projects[o["name"]] = e
         label = o["name"][:_LABEL]
         for m in o["mentions"]:
             row(organization_fact(m, label, day))
@@ -259,20 +275,19 @@ def rows(doc: Document) -> DocRows:
         for m in person["mentions"]:
             row(person_fact(m, label, day, data))
             entity_of(e)
-    first = {"amount": len(out)}
     for a in doc.amounts:
         row(amount_fact(a, day))
         entity_of(None)
     links: set[tuple[int, int, str]] = set()
+    code_of = {p["name"]: p.get("adcode") or p.get("parent_adcode") for p in doc.places}
     for t in doc.targets:
         if t.get("subject") in by_name:
             links.add((len(out), by_name[t["subject"]], "subject"))
-        row(target_fact(t, day))
+        row(target_fact(t, day, code_of.get(t.get("subject"))))
         entity_of(None)
-    first["event"] = len(out)
     for ev in doc.events:
         i = len(out)
-        row(event_fact(ev, day))
+        row(event_fact(ev, day, code_of.get(ev.get("place"))))
         entity_of(None)
         for name in ev.get("participants", []):
             if name in by_name:
@@ -286,9 +301,20 @@ def rows(doc: Document) -> DocRows:
         for name in r.get("parties", []):
             if name in by_name:
                 links.add((i, by_name[name], "party"))
-    for link in doc.links:  # the link step's: a project's stages and investments
-        if link.fact in first and link.name in projects:
-            links.add((first[link.fact] + link.index, projects[link.name], link.role))
+    for p in doc.projects:  # the link step's: each project as the article states it, the project's own fact
+        e = ref(EntityRow("project", entity_key(p["name"]), p["name"], p.get("kind")))
+        i = len(out)
+        row(project_fact(p, day, code_of))
+        entity_of(e)
+        for name in p.get("places", []):
+            if name in by_name:
+                links.add((i, by_name[name], "place"))
+    for p in doc.portfolios:
+        i = len(out)
+        row(portfolio_fact(p, day, code_of.get(p.get("place"))))
+        entity_of(None)
+        if p.get("place") in by_name:
+            links.add((i, by_name[p["place"]], "place"))
     kinds = events = 0
     for r in out:
         kinds |= KIND_BITS[r.kind]

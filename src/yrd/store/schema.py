@@ -58,12 +58,12 @@ facts = Table(
     "facts", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("doc_num", BigInteger, ForeignKey("documents.num", ondelete="CASCADE"), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # place, person, organization, amount, target, event, relation
+    Column("kind", String(16), nullable=False),  # model.FACT_KINDS: place … relation, project, portfolio
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),  # the evidence: doc.text[start:end]
     Column("label", String(300)),  # name, event type, target metric …
-    Column("code", String(16)),  # adcode of a place
+    Column("code", String(16)),  # adcode of a place (of an event's place, of a target's subject)
     Column("type", String(16)),  # an event's type, a relation's type (model.EVENT_TYPES, model.RELATION_TYPES)
     Column("date", String(20)),  # an event's date (ISO, at its precision)
     Column("deadline", Integer),  # a target's deadline year
@@ -72,6 +72,7 @@ facts = Table(
     Column("unit", String(24)),
     Column("entity_id", Integer, ForeignKey("entities.id")),
     Column("data", Text, nullable=False),  # the fact as in the fact sheet (JSON)
+    Column("modality", String(10)),  # an event's: happened, planned, quoted (NULL: stored before, happened)
     Index("ix_facts_entity_doc", "entity_id", "doc_num"),
     # partial indexes: only the rows of one kind pay for them (the queries name the kind as a literal)
     Index("ix_facts_event_day", "day", sqlite_where=text("kind = 'event'"), postgresql_where=text("kind = 'event'")),

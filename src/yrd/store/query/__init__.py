@@ -10,7 +10,7 @@ what would need a count or an aggregate over the whole store on each request
 (totals, articles per entity, the network) is read from the tables the writer
 keeps up to date; filters fall back to exact queries.
 """
-from .analytics import events, network, projects, targets
+from .analytics import events, network, portfolios, projects, targets
 from .documents import fact_data, factsheet, get_document, list_documents, stats
 from .entities import entity_page, find_entity, organizations, places
 from .filters import Filters, parse_day, where
@@ -18,4 +18,4 @@ from .fulltext import COUNT_CAP, SEARCH_WINDOW, SearchResult, docs_containing, s
 
 __all__ = ["COUNT_CAP", "SEARCH_WINDOW", "Filters", "SearchResult", "docs_containing", "entity_page", "events",
            "fact_data", "factsheet", "find_entity", "get_document", "list_documents", "network", "organizations", "parse_day",
-           "places", "projects", "search", "search_page", "snippet", "stats", "targets", "where"]
+           "places", "portfolios", "projects", "search", "search_page", "snippet", "stats", "targets", "where"]

@@ -5,14 +5,13 @@ import json
 from collections import OrderedDict
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.engine import Connection
 
 from ...model import STAGES
 from ..rows import SEQ_BITS
 from ..schema import doc_entities, documents, edge_docs, edges, entities, facts, links
 from .documents import _evidence, _sources
-from .entities import _WithRole
 from .filters import Filters, _chunks, counter, generation, is_kind, passes
 from .fulltext import docs_containing
 
@@ -21,72 +20,95 @@ _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}  # a project's stages in orde
 
 def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
              per_project: int = 50, scope: str = "delta") -> tuple[int, list[dict]]:
-    """The project library: each project with its places, investment amounts (every revision) and stages (the
-    newest ``per_project`` statements of each)."""
+    """The project library: each project with its places, every investment figure stated for it (revisions, each
+    with its source), its stages with their dates in date order (planned ones apart), and its current stage: the
+    latest stage stated as done, by date (the newest ``per_project`` articles about each)."""
     if f.plain:
         named = select(entities.c.id).where(and_(entities.c.kind == "project", entities.c.documents > 0))
     else:  # projects are few: each is checked for one document that passes
         named = select(entities.c.id).where(and_(entities.c.kind == "project", select(doc_entities.c.doc_num).where(
             and_(doc_entities.c.entity_id == entities.c.id, passes(f, doc_entities.c.doc_num))).exists()))
-    total = conn.scalar(select(func.count()).select_from(named.subquery()))
+    # a project the library lists is one some article states as a project (its fact), not only a name in passing
+    stated = select(facts.c.entity_id).where(and_(is_kind("project"), facts.c.entity_id == entities.c.id)).exists()
+    total = conn.scalar(select(func.count()).select_from(
+        select(entities.c.id).where(and_(entities.c.id.in_(named), stated)).subquery()))
     # the most written-about first (an index order: the library stays fast with 100,000 projects)
-    page = conn.execute(select(entities.c.id, entities.c.name, entities.c.aliases)
-                        .where(and_(entities.c.kind == "project", entities.c.id.in_(named)))
+    page = conn.execute(select(entities.c.id, entities.c.name, entities.c.aliases, entities.c.subkind)
+                        .where(and_(entities.c.kind == "project", entities.c.id.in_(named), stated))
                         .order_by(entities.c.documents.desc(), entities.c.id).limit(limit).offset(offset)).all()
-    ids = [p.id for p in page]
-    role_rows = []
-    for eid in ids:  # each project's newest stages and investment figures (its index, in date order)
-        picked = conn.execute(select(links.c.fact_id, links.c.role).where(and_(
-            links.c.entity_id == eid, links.c.role.in_(("stage", "investment")), passes(f, links.c.doc_num)))
-            .order_by(links.c.day.desc(), links.c.fact_id.desc()).limit(per_project)).all()
-        by_id = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_([r.fact_id for r in picked])))}
-        role_rows.extend(_WithRole(by_id[r.fact_id], r.role, eid) for r in sorted(picked) if r.fact_id in by_id)
-    evidence = _evidence(conn, role_rows)
-    by_project: dict[int, list] = {}
-    for e, r in zip(evidence, role_rows):
-        by_project.setdefault(r.project, []).append((e, r.role))
-    places = _project_places(conn, ids, scope=scope)
     out = []
     for p in page:
-        items = by_project.get(p.id, [])
-        stages = sorted(({"stage": e["fact"]["type"], "date": e["fact"].get("date"), "source": e["source"],
-                          "span": e["span"]} for e, role in items if role == "stage"),
-                        key=lambda s: (s["date"] or "", s["stage"]))
-        money = sorted(({"value": e["fact"]["value"], "unit": e["fact"]["unit"], "approx": e["fact"].get("approx"),
-                         "source": e["source"], "span": e["span"]} for e, role in items if role == "investment"),
-                       key=lambda a: a["source"]["published_at"] or "")
-        current = max((s for s in stages if s["stage"] in _STAGE_RANK), key=lambda s: _STAGE_RANK[s["stage"]], default=None)
-        out.append({"id": p.id, "name": p.name, "aliases": json.loads(p.aliases), "places": places.get(p.id, [])[:5],
-                    "stage": current["stage"] if current else None, "stage_date": current["date"] if current else None,
-                    "investment": money[-1] if money else None, "investments": money, "stages": stages})
+        rows = conn.execute(select(facts).where(and_(facts.c.entity_id == p.id, is_kind("project"),
+                                                     passes(f, facts.c.doc_num)))
+                            .order_by(facts.c.doc_num.desc()).limit(per_project)).all()
+        out.append(_project(p, _evidence(conn, rows), scope))
+    return total, out
+
+
+def _project(p, stated: list[dict], scope: str) -> dict:
+    """One project of the library from what each article states about it."""
+    places: dict[tuple[str, str | None], int] = {}
+    money, stages, planned = [], [], []
+    for e in stated:
+        fact, source = e["fact"], e["source"]
+        codes = fact.get("place_codes") or {}
+        for name in fact.get("places", []):
+            code = codes.get(name)
+            if scope == "all" or (code or "").startswith(_DELTA_CODES) == (scope == "delta") or not code and scope == "delta":
+                places[(name, code)] = places.get((name, code), 0) + 1
+        if fact.get("investment"):
+            inv = fact["investment"]
+            money.append({"value": inv["value"], "unit": inv["unit"], "approx": inv.get("approx"), "source": source,
+                          "span": {"start": inv["start"], "end": inv["end"], "text": inv["text"]}
+                          if "start" in inv else e["span"]})
+        for st in fact.get("stages", []):
+            item = {"stage": st["stage"], "date": st.get("date"), "modality": st.get("modality", "happened"),
+                    "source": source, "span": {"start": st["start"], "end": st["end"], "text": st["text"]}
+                    if "start" in st else e["span"]}
+            (stages if item["modality"] == "happened" else planned).append(item)
+    def when(st: dict) -> str:  # a stage's date, else (undated) its article's day
+        return st["date"] or (st["source"]["published_at"] or "")[:10]
+    stages.sort(key=lambda st: (when(st), _STAGE_RANK.get(st["stage"], 0)))
+    planned.sort(key=lambda st: (st["date"] or "9999", _STAGE_RANK.get(st["stage"], 0)))
+    money.sort(key=lambda m: m["source"]["published_at"] or "")
+    # the current stage: the last one stated as done, in time; an undated one counts at its article's date
+    current = stages[-1] if stages else None
+    ranked = sorted(places.items(), key=lambda kv: (-kv[1], _level_rank(kv[0][1] or ""), kv[0][0]))
+    return {"id": p.id, "name": p.name, "kind": p.subkind, "aliases": json.loads(p.aliases),
+            "places": [{"name": n, "adcode": c} for (n, c), _ in ranked][:8],
+            "stage": current["stage"] if current else ("planned" if planned else None),
+            "stage_date": current["date"] if current else None,
+            "investment": money[-1] if money else None, "investments": money, "stages": stages, "planned": planned,
+            "articles": len({e["source"]["id"] for e in stated})}
+
+
+def portfolios(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
+               scope: str = "delta") -> tuple[int, list[dict]]:
+    """Aggregates of many projects as articles state them (13个项目总投资206亿元, a county's library of major
+    projects): count, total investment, place, stage, source; newest first. A total is never one project's cost."""
+    cond = and_(is_kind("portfolio"), passes(f, facts.c.doc_num), _in_scope(scope))
+    base = select(facts).where(cond)
+    total = conn.scalar(select(func.count()).select_from(base.subquery()))
+    rows = conn.execute(base.order_by(facts.c.day.desc(), facts.c.id.desc()).limit(limit).offset(offset)).all()
+    out = []
+    for e in _evidence(conn, rows):
+        fact = e["fact"]
+        out.append({"count": fact.get("count"), "investment": fact.get("investment"), "place": fact.get("place"),
+                    "stage": fact.get("stage"), "source": e["source"], "span": e["span"]})
     return total, out
 
 
 _DELTA_CODES = ("31", "32", "33", "34")
 
 
-def _project_places(conn: Connection, ids: list[int], per_project: int = 20, scope: str = "delta"
-                    ) -> dict[int, list[dict]]:
-    """The places named most often in the (newest ``per_project``) articles about each project."""
-    nums_of: dict[int, list[int]] = {}
-    for eid in ids:
-        nums_of[eid] = list(conn.scalars(select(doc_entities.c.doc_num).where(doc_entities.c.entity_id == eid)
-                                         .order_by(doc_entities.c.doc_num.desc()).limit(per_project)))
-    places_of: dict[int, set[tuple[str, str]]] = {}
-    for chunk in _chunks(sorted({n for ns in nums_of.values() for n in ns})):
-        for num, label, code in conn.execute(select(facts.c.doc_num, facts.c.label, facts.c.code).distinct().where(
-                and_(facts.c.doc_num.in_(chunk), facts.c.kind == "place", facts.c.code.is_not(None)))):
-            if scope == "all" or (code.startswith(_DELTA_CODES) == (scope == "delta")):
-                places_of.setdefault(num, set()).add((label, code))
-    out = {}
-    for eid, nums in nums_of.items():
-        counts: dict[tuple[str, str], int] = {}
-        for n in nums:
-            for place in places_of.get(n, ()):
-                counts[place] = counts.get(place, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], _level_rank(kv[0][1]), kv[0][1], kv[0][0]))
-        out[eid] = [{"name": label, "adcode": code} for (label, code), _ in ranked]
-    return out
+def _in_scope(scope: str):
+    """A fact's place (an event's, a target's subject) in the scope: the delta (or no place named) by default."""
+    if scope == "all":
+        return true()
+    delta = or_(*(facts.c.code.like(c + "%") for c in _DELTA_CODES))
+    if scope == "delta":
+        return or_(delta, facts.c.code.is_(None))
+    return and_(facts.c.code.is_not(None), ~delta)
 
 
 def _level_rank(code: str) -> int:
@@ -98,18 +120,18 @@ _REPORTS_CACHE: OrderedDict = OrderedDict()  # (fact id, store generation) -> re
 
 
 def targets(conn: Connection, f: Filters, due: int | None = None, status: str | None = None, today: date | None = None,
-            limit: int = 200, offset: int = 0) -> tuple[int, list[dict]]:
+            limit: int = 200, offset: int = 0, scope: str = "delta") -> tuple[int, list[dict]]:
     """The target tracker: each target with the later statements that report on it, and a status.
 
     Reports are looked up for the page shown only, unless a status filter needs them for every target.
     """
     today = today or date.today()
-    q = (select(facts).where(and_(is_kind("target"), passes(f, facts.c.doc_num)))
+    q = (select(facts).where(and_(is_kind("target"), passes(f, facts.c.doc_num), _in_scope(scope)))
          .order_by(facts.c.deadline, facts.c.label, facts.c.id))
     if due:
         q = q.where(facts.c.deadline == due)
     if status is None:
-        total = counter(conn, "targets") if f.plain and not due else conn.scalar(
+        total = counter(conn, "targets") if f.plain and not due and scope == "all" else conn.scalar(
             q.with_only_columns(func.count(facts.c.id), maintain_column_froms=True).order_by(None))
         rows = conn.execute(q.limit(limit).offset(offset)).all()
     else:
@@ -171,14 +193,19 @@ def _reports(conn: Connection, target: dict, since: str | None, doc_num: int, ne
 
 
 def _status(target: dict, reports: list[dict], today: date) -> str:
+    """achieved (a later figure reaches the goal), reported (a later figure, below it, before the deadline),
+    missed (past the deadline, the latest figure below the goal), unreported (past the deadline, nothing later
+    found: no verdict), open (due later, nothing found yet)."""
     deadline = target.get("deadline")
+    past = bool(deadline) and today.year > int(deadline)
     if target.get("value") is not None and reports:
         latest = reports[-1]["value"]
         goal = target["value"]
         if (target.get("approx") == "under" and latest <= goal) or (target.get("approx") != "under" and latest >= goal):
             return "achieved"
-    if deadline and today.year > int(deadline):
-        return "overdue"
+        return "missed" if past else "reported"
+    if past:
+        return "unreported"
     return "reported" if reports else "open"
 
 
@@ -257,13 +284,18 @@ def _network_live(conn: Connection, f: Filters, relation_type: str | None, limit
 
 
 def events(conn: Connection, f: Filters, event_type: str | None = None, limit: int = 100,
-           offset: int = 0) -> tuple[int, list[dict]]:
-    """The timeline: events (newest first) with date, participants, place and their source."""
-    cond = and_(is_kind("event"), passes(f, facts.c.doc_num))
+           offset: int = 0, modality: str = "happened", scope: str = "delta") -> tuple[int, list[dict]]:
+    """The timeline: events (newest first) with date, participants, place and their source; what happened by
+    default (``modality``: planned, quoted, or all), held in the delta or nowhere named by default (``scope``)."""
+    cond = and_(is_kind("event"), passes(f, facts.c.doc_num), _in_scope(scope))
     if event_type:
         cond = and_(cond, facts.c.type == event_type)
+    if modality == "happened":  # (stored before modalities: happened)
+        cond = and_(cond, or_(facts.c.modality.is_(None), facts.c.modality == "happened"))
+    elif modality != "all":
+        cond = and_(cond, facts.c.modality == modality)
     base = select(facts).where(cond)
-    if f.plain:
+    if f.plain and modality == "all" and scope == "all":
         total = counter(conn, f"events:{event_type}" if event_type else "events")
     else:
         total = conn.scalar(select(func.count()).select_from(base.subquery()))
@@ -271,7 +303,9 @@ def events(conn: Connection, f: Filters, event_type: str | None = None, limit: i
     out = []
     for e in _evidence(conn, rows):
         fact = e["fact"]
-        out.append({"type": fact["type"], "date": fact.get("date") or (e["source"]["published_at"] or "")[:10] or None,
-                    "date_stated": fact.get("date") is not None, "participants": fact.get("participants", []),
-                    "place": fact.get("place"), "source": e["source"], "span": e["span"]})
+        out.append({"type": fact["type"], "modality": fact.get("modality", "happened"),
+                    "date": fact.get("date") or (e["source"]["published_at"] or "")[:10] or None,
+                    "date_stated": fact.get("date") is not None, "date_from": fact.get("date_from"),
+                    "participants": fact.get("participants", []), "place": fact.get("place"),
+                    "source": e["source"], "span": e["span"]})
     return total, out

@@ -103,6 +103,16 @@ const S = {
   pj_count: ["{n} 个项目", "{n} projects"],
   pj_overview: ["项目概况", "Project overview"],
   pj_revisions: ["投资额修订 {n} 次", "{n} investment revisions"],
+  pj_stages: ["阶段记录", "Stages"],
+  pj_planned: ["计划", "planned"],
+  pf_title: ["项目集合（多个项目合计）", "Portfolios (totals of many projects)"],
+  pf_hint: ["报道中“N个项目、总投资M亿元”之类的合计，不计入任何单个项目。", "Totals stated for a group (N projects, M 亿元 in all): never one project's cost."],
+  pf_count: ["项目数", "Projects"],
+  pf_date: ["报道日期", "Reported"],
+  pf_total: ["合计投资（亿元）", "Total (亿元)"],
+  tl_modality: ["类型", "Told as"],
+  modality_happened: ["已发生", "happened"], modality_planned: ["计划中", "planned"], modality_quoted: ["引述期望", "hoped for (quoted)"],
+  modality_all: ["全部", "all"],
   // targets
   tg_title: ["目标跟踪", "Target tracker"],
   tg_hint: ["按期限排列的量化与定性目标，及其后续报道的进展。", "Quantified and qualitative targets by deadline, with later reports on their progress."],
@@ -182,9 +192,13 @@ const EVENT_TYPES = {
   meeting: ["会议", "meeting"], signing: ["签约", "signing"], unveiling: ["揭牌", "unveiling"],
   groundbreaking: ["开工", "groundbreaking"], completion: ["建成", "completion"], approval: ["获批", "approval"],
   release: ["发布", "release"], launch: ["开通/投运", "launch"],
+  planned: ["规划", "planned"], construction: ["在建", "construction"],
 };
 const RELATION_TYPES = { cooperation: ["合作", "cooperation"], membership: ["成员", "membership"], connects: ["连通", "connects"] };
-const STATUS = { open: ["待跟踪", "open"], reported: ["有进展", "reported"], achieved: ["已达成", "achieved"], overdue: ["已逾期", "overdue"] };
+const STATUS = {
+  open: ["待跟踪", "open"], reported: ["有进展", "reported"], achieved: ["已达成", "achieved"],
+  missed: ["未达成", "missed"], unreported: ["到期未见报道", "past due, no report found"],
+};
 const LEVELS = {
   province: ["省级", "province"], city: ["地级市", "city"], district: ["市辖区", "district"], county: ["县/县级市", "county"],
   town: ["乡镇街道", "town"], zone: ["园区/功能区", "zone"], area: ["区域", "region"], foreign: ["国外", "abroad"],

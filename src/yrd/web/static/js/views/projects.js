@@ -26,6 +26,7 @@ const COLUMNS = [
   { key: "places", label: "pj_places", value: (p) => (p.places || []).map((x) => x.name).join("、") },
   { key: "stage", label: "pj_stage", value: (p) => (p.stage ? STAGES.indexOf(p.stage) : -1) },
   { key: "stage_date", label: "pj_stage_date", value: (p) => p.stage_date || "" },
+  { key: "stages", label: "pj_stages", value: (p) => (p.stages || []).length },
   { key: "investment", label: "pj_investment", value: (p) => yi(p.investment) ?? -1, num: true },
   { key: "sources", label: "pj_sources", value: (p) => sourcesOf(p).length },
 ];
@@ -62,9 +63,20 @@ export async function render(view, ctx) {
         field(t("place"), place, "pj-place"), field(t("scope"), scopeSel, "pj-scope"), countEl, note),
       h("div", { class: "table-wrap" }, table)));
 
-  const data = await busy(table.parentElement, getAll("/api/projects", state));
+  const portfolioTable = h("table", { class: "data", id: "portfolios-table" });
+  view.append(h("section", { class: "card" }, h("h2", null, t("pf_title")), h("p", { class: "muted small" }, t("pf_hint")),
+    h("div", { class: "table-wrap" }, portfolioTable)));
+  const [data, groups] = await busy(table.parentElement, Promise.all([getAll("/api/projects", state),
+    getAll("/api/portfolios", state)]));
   if (!ctx.alive()) return;
   const all = data.items;
+  portfolioTable.append(h("thead", null, h("tr", null, [t("pf_date"), t("pf_count"), t("place"), t("pj_stage"), t("pf_total"), t("pj_sources")]
+    .map((x) => h("th", { scope: "col" }, x)))), h("tbody", null, groups.items.length ? groups.items.map((g) => h("tr", null,
+    h("td", { class: "date" }, day(g.source.published_at)), h("td", { class: "num" }, formatNumber(g.count)),
+    h("td", null, g.place || "—"), h("td", null, g.stage ? eventTypeName(g.stage) : "—"),
+    h("td", { class: "num" }, yi(g.investment) !== null ? yi(g.investment).toFixed(2) : "—"),
+    h("td", null, h("a", { href: readerHref(g.source.id, g.span) }, g.source.title || g.source.id)))) :
+    h("tr", null, h("td", { colspan: "6" }, empty()))));
 
   const visible = () => {
     const needle = local.text.trim().toLowerCase();
@@ -117,6 +129,12 @@ function projectRow(p) {
     h("td", null, (p.places || []).map((x) => (x.adcode ? h("a", { class: "chip", href: `#/place/${x.adcode}` }, x.name) : h("span", { class: "chip" }, x.name)))),
     h("td", null, p.stage ? badge("stage", eventTypeName(p.stage)) : h("span", { class: "muted" }, "—")),
     h("td", { class: "date" }, p.stage_date || "—"),
+    // every stage stated, in date order, each linked to its sentence; planned ones apart and marked so
+    h("td", null, h("div", { class: "stage-list" },
+      (p.stages || []).map((s) => h("a", { class: "chip", href: readerHref(s.source.id, s.span), title: s.span ? s.span.text : null },
+        eventTypeName(s.stage), " ", s.date || day(s.source.published_at))),
+      (p.planned || []).map((s) => h("a", { class: "chip planned", href: readerHref(s.source.id, s.span), title: s.span ? s.span.text : null },
+        t("pj_planned"), ": ", eventTypeName(s.stage), s.date ? ` ${s.date}` : "")))),
     h("td", { class: "num", dataset: { col: "investment" } },
       v !== null ? h("a", { href: readerHref(inv.source.id, inv.span), title: inv.span ? inv.span.text : null },
         inv.approx && inv.approx !== "exact" ? h("span", { class: "muted small" }, approxName(inv.approx), " ") : null,

@@ -1,4 +1,4 @@
-// 目标 Targets: targets grouped by deadline, each with a status badge (open/reported/achieved/overdue), its goal,
+// 目标 Targets: targets grouped by deadline, each with a status badge (open/reported/achieved/missed/unreported), its goal,
 // the latest report on it and the source (link to the reader at the target's span).
 
 import { getAll, vocabulary } from "../api.js";

@@ -14,10 +14,14 @@ const PAGE = 60;
 export async function render(view, ctx) {
   const EVENT_TYPE_KEYS = (await vocabulary()).event_types;
   const q = ctx.query;
+  const MODALITIES = (await vocabulary()).modalities;
   const state = { type: q.get("type") || "", place: q.get("place") || "", from: q.get("from") || "", to: q.get("to") || "",
-    month: q.get("month") || "" };
+    month: q.get("month") || "", modality: q.get("modality") || "happened" };
 
   const typeSel = select("tl-type", EVENT_TYPE_KEYS.map((k) => [k, eventTypeName(k)]), state.type);
+  // what happened by default; plans and quoted hopes on request, never mixed in unasked
+  const modalitySel = h("select", { id: "tl-modality", class: "input" },
+    [...MODALITIES, "all"].map((m) => h("option", { value: m, selected: m === state.modality }, t(`modality_${m}`))));
   const place = placeInput("tl-place", state.place);
   const from = h("input", { id: "tl-from", type: "date", class: "input", value: state.from });
   const to = h("input", { id: "tl-to", type: "date", class: "input", value: state.to });
@@ -25,12 +29,14 @@ export async function render(view, ctx) {
   const apply = async (extra = {}) => {
     const code = await resolvePlace(place.querySelector("input").value);
     if (code === null) { note.textContent = t("place_unknown"); return; }
-    ctx.go("timeline", [], { type: typeSel.value, place: code, from: from.value, to: to.value, ...extra });
+    ctx.go("timeline", [], { type: typeSel.value, place: code, from: from.value, to: to.value,
+      modality: modalitySel.value === "happened" ? "" : modalitySel.value, ...extra });
   };
-  for (const el of [typeSel, from, to]) el.addEventListener("change", () => apply());
+  for (const el of [typeSel, modalitySel, from, to]) el.addEventListener("change", () => apply());
   place.querySelector("input").addEventListener("change", () => apply());
   const filters = h("form", { class: "filters", on: { submit: (e) => { e.preventDefault(); apply(); } } },
-    field(t("event_type"), typeSel, "tl-type"), field(t("place"), place, "tl-place"),
+    field(t("event_type"), typeSel, "tl-type"), field(t("tl_modality"), modalitySel, "tl-modality"),
+    field(t("place"), place, "tl-place"),
     field(t("from"), from, "tl-from"), field(t("to"), to, "tl-to"),
     h("button", { type: "submit", class: "btn primary" }, t("apply")),
     h("button", { type: "button", class: "btn", on: { click: () => ctx.go("timeline") } }, t("reset")), note);
@@ -40,7 +46,7 @@ export async function render(view, ctx) {
   view.append(pageHeader(t("tl_title"), t("tl_hint")), h("section", { class: "card" }, filters, chart), h("section", { class: "card" }, list));
 
   const [Plotly, data] = await busy(list, Promise.all([plotly(), getAll("/api/events", { type: state.type, place: state.place,
-    from: state.from, to: state.to })]));
+    from: state.from, to: state.to, modality: state.modality })]));
   if (!ctx.alive()) return;
   const events = data.items;
   if (!events.length) {
