@@ -30,8 +30,12 @@ from .text import clauses
 _TRIGGER_ROWS = [e for e in table("event_words") if e.kind in EVENT_TYPES]  # resources/event_words.tsv
 _TRIGGERS = {t: re.compile("|".join(guarded(e) for e in _TRIGGER_ROWS if e.kind == t))
              for t in dict.fromkeys(e.kind for e in _TRIGGER_ROWS)}
-# (never across a sentence's end, so no match can hide a trigger of the next sentence)
-_ANY_TRIGGER = re.compile("|".join(p.pattern for p in _TRIGGERS.values()).replace("[^，。；]", "[^，。；！？!?;\n]"))
+# the words that make a sentence worth reading, found in one scan of plain words: every trigger's word (a pattern's
+# last two characters, which it always holds: 启动…建设), and the meeting nouns a named meeting ends in
+_ANY_WORD = re.compile("|".join(sorted({re.escape(e.word[-2:] if e.get("pattern") else e.word) for e in _TRIGGER_ROWS}
+                                       | {"会议", "全会", "座谈会", "论坛", "年会", "峰会", "大会", "博览会", "进博会", "联席会",
+                                          "洽谈会", "推介会", "对接会", "研讨会", "发布会", "交流会", "典礼"},
+                                       key=len, reverse=True)))
 _PRIORITY = ["signing", "unveiling", "groundbreaking", "completion", "approval", "release", "launch", "meeting"]
 
 
@@ -71,9 +75,7 @@ def find_events(ctx: Context) -> list[dict]:
     text = ctx.text
     # one scan for any trigger picks the few sentences worth reading; each type's triggers are then
     # found inside those sentences alone
-    candidates = {ctx.sentence_index(m.start()) for m in _ANY_TRIGGER.finditer(text)}
-    candidates |= {ctx.sentence_index(m.start()) for m in _AT_MEETING.finditer(text)}
-    candidates |= {ctx.sentence_index(m.start()) for m in _NAMED_SESSION.finditer(text)}
+    candidates = {ctx.sentence_index(m.start()) for m in _ANY_WORD.finditer(text)}
     events: list[dict] = []
     frames = _Frames(ctx)
     for k in sorted(candidates - {-1}):

@@ -282,7 +282,9 @@ def _after_rejected(text: str, publisher: str | None, lines: list | None, idx: _
     """A name the leftmost-longest match hid behind a rejected one (和安 in 浙江省和安徽省 hides 安徽省): the text
     is read again with the rejected names' first characters blanked, and a province or a unit's full name it then
     finds is added where it is a whole word of the real sentence (not 浦东 in 青浦东航路, 安县 in 金安县)."""
-    blank = [s for s, e in rejected if any(0 < a < e - s for a, _, _ in idx.lexicon.find_all(text[s:e + 6]))]
+    strong = _strong_names(idx)
+    blank = [s for s, e in rejected
+             if any(0 < a < e - s and w in strong for a, _, w in idx.lexicon.find_all(text[s:e + 6]))]
     if not blank:
         return kept
     chars = list(text)
@@ -299,6 +301,18 @@ def _after_rejected(text: str, publisher: str | None, lines: list | None, idx: _
             kept.append((s, e, unit))
     kept.sort(key=lambda k: (k[0], k[1]))
     return kept
+
+
+def _strong_names(idx: _Index) -> frozenset[str]:
+    """The forms a hidden name may be read again for: a unit's own full name, a province's short name."""
+    cached = getattr(idx, "_strong", None)
+    if cached is None:
+        gaz = idx.gaz
+        cached = frozenset(form for form, cands in gaz.forms.items() for uid, kind in cands
+                           if kind == "name" or (kind == "short" and uid in gaz.units
+                                                 and gaz.units[uid].level == "province"))
+        object.__setattr__(idx, "_strong", cached)
+    return cached
 
 
 def _kept(text: str, publisher: str | None, lines: list | None, idx: _Index) -> tuple[list, list[tuple[int, int]]]:
