@@ -198,8 +198,8 @@ def _investment(ctx: Context, start: int, end: int, c_start: int, c_end: int, gr
     for a in _money(ctx, c_start, start):  # before the name: …投资 AMOUNT 的 NAME
         if (a["start"], a["end"]) in groups or not _INVEST.search(text, max(c_start, a["start"] - 10), a["start"]):
             continue
-        if re.fullmatch(r"[的、]?", text[a["end"]:start]):
-            return _amount(a)
+        if re.fullmatch(r"[的、]?|(?:用于|建设|打造|实施|新建|兴建)", text[a["end"]:start]):
+            return _amount(a)  # 总投资100亿元的X项目, 共同投资21.5亿元建设X工程
     after = _INVEST_AFTER.match(text, end, c_end)
     if after:
         for a in _money(ctx, after.end(), c_end):
