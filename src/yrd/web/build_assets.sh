@@ -41,5 +41,7 @@ copy leaflet leaflet dist/leaflet.js dist/leaflet.css \
   dist/images/marker-icon.png dist/images/marker-icon-2x.png dist/images/marker-shadow.png
 copy cytoscape cytoscape dist/cytoscape.min.js
 copy plotly.js-basic-dist-min plotly plotly-basic.min.js
+# the API docs at /docs (OpenAPI 3.1); the bundle's own third-party notices and Apache-2.0's NOTICE go along
+copy swagger-ui-dist swagger-ui swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css NOTICE
 
 du -sh "$VENDOR"/*
