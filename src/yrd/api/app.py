@@ -1,10 +1,9 @@
-"""The FastAPI application factory: the JSON API, its OpenAPI docs (offline) and the dashboard."""
+"""The FastAPI application factory: the JSON API, its OpenAPI docs (offline, vendored Swagger UI) and the dashboard."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -12,6 +11,10 @@ from .. import __version__
 from ..upgrade import open_store
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+# one policy for every response (dashboard, API, docs): nothing from an article may run (no inline scripts, no
+# remote resources) and no other site may frame a page (clickjacking)
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def create_app(url: str, token: str | None = None) -> FastAPI:
@@ -29,17 +32,12 @@ def create_app(url: str, token: str | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(ingest_router)
 
-    import swagger_ui_bundle
-
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs():
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="yrd API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
+        # a static page: the vendored Swagger UI 5 (reads OpenAPI 3.1) started by /static/docs.js, not inline
+        return FileResponse(WEB / "docs.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/", include_in_schema=False)
     def index():
@@ -55,12 +53,8 @@ def create_app(url: str, token: str | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request, call_next):
         response = await call_next(request)
-        if request.url.path == "/docs":
-            return response  # Swagger UI's page starts itself with an inline script; it shows no article text
-        # nothing from an article may run: no inline scripts, no remote resources
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'")
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"  # for browsers that do not read frame-ancestors
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
