@@ -1,5 +1,6 @@
 """Every endpoint and its error cases, through an in-process client, on SQLite and PostgreSQL."""
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -114,12 +115,31 @@ def test_projects_targets_events_relations(client):
 
 
 def test_docs_and_dashboard_are_served_offline(client):
-    assert client.get("/openapi.json").json()["info"]["title"].startswith("yrd")
-    docs = client.get("/docs").text
-    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
-    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
+    docs = client.get("/docs")
+    # the vendored Swagger UI, started by a same-origin file: no inline script, nothing from another host
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text and "/static/docs.js" in docs.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)", docs.text) and "//" not in re.sub(r"<!--.*?-->", "", docs.text)
+    assert "script-src 'self';" in docs.headers["content-security-policy"]
+    for asset in ("/static/vendor/swagger-ui/swagger-ui-bundle.js", "/static/vendor/swagger-ui/swagger-ui.css",
+                  "/static/docs.js", "/static/docs.css"):
+        assert client.get(asset).status_code == 200, asset
     index = client.get("/")
     assert index.status_code == 200 and "default-src 'self'" in index.headers["content-security-policy"]
+
+
+def test_no_response_can_be_framed(client):
+    """Every response (pages, API, docs, static files, errors) forbids framing, by CSP and X-Frame-Options."""
+    paths = [p for p in client.get("/openapi.json").json()["paths"] if "{" not in p]
+    assert "/api/search" in paths and "/api/stats" in paths
+    paths += ["/", "/docs", "/openapi.json", "/static/app.js", "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+              "/api/documents/ffffffffffffffffffff", "/api/documents/not-an-id", "/no/such/page", "/static/nothing.js"]
+    responses = [client.get(p) for p in paths] + [client.post("/api/stats"), client.post("/api/ingest/upload")]
+    assert {r.status_code for r in responses} >= {200, 404, 405, 422, 403}
+    for r in responses:
+        directives = [d.strip() for d in r.headers.get("content-security-policy", "").split(";")]
+        assert "frame-ancestors 'none'" in directives, (r.request.method, r.url, r.status_code)
+        assert r.headers.get("x-frame-options") == "DENY", (r.request.method, r.url, r.status_code)
 
 
 def test_read_only_unless_started_with_a_token(store_url, tmp_path):
