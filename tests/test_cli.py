@@ -86,6 +86,6 @@ def test_what_is_no_article_is_skipped_with_its_reason_and_is_no_failure(tmp_pat
     assert len(result.stdout.splitlines()) == 1
     assert "MANIFEST.tsv: not an article: a table" in result.stderr
     assert "README.md: not an article" in result.stderr
-    assert "2 input(s) skipped as not articles" in result.stderr and "failed" not in result.stderr
+    assert "2 input(s) skipped, no error (" in result.stderr and "failed" not in result.stderr
     failing = CliRunner().invoke(main, ["extract", str(tmp_path), str(tmp_path / "missing.txt")])
     assert failing.exit_code == 1 and "1 input(s) failed" in failing.stderr

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import settings
-from .pipeline import STEPS, Failure, Known, reason_kind, run
+from .pipeline import STEPS, Failure, Known, reason_kind, run, warm_up
 from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import make_engine, trim_wal
@@ -34,9 +34,12 @@ class IngestOptions:
     batch_size: int = field(default_factory=lambda: settings.get("batch"))
     max_bytes: int = field(default_factory=lambda: settings.get("max_bytes"))
     timeout: float = field(default_factory=lambda: settings.get("timeout"))
+    budget: float = field(default_factory=lambda: settings.get("budget"))
+    guard: bool = False  # fetch nothing from the machine's own networks (an ingest the server runs)
+    allow: tuple = ()  # networks a guarded fetch may reach all the same
 
     def read_options(self) -> ReadOptions:
-        return ReadOptions(max_bytes=self.max_bytes, timeout=self.timeout)
+        return ReadOptions(max_bytes=self.max_bytes, timeout=self.timeout, guard=self.guard, allow=self.allow)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Summary:
     failed: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)  # inputs that are not articles, by reason (no error)
     failures: list[Failure] = field(default_factory=list)
+    lost_workers: int = 0  # worker processes that died (what they had not yet written is not stored)
 
     def as_dict(self) -> dict:
         return {"inputs": self.inputs, "documents read": self.documents, "new": self.new,
@@ -61,7 +65,10 @@ class Summary:
                f"({self.duplicates} duplicate(s) of stored articles, {self.versions} new version(s)), "
                f"{self.unchanged} already stored"]
         if self.skipped:
-            out.append("skipped, not articles: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()))
+            out.append("skipped, no error: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()))
+        if self.lost_workers:
+            out.append(f"{self.lost_workers} worker(s) died: what they had read but not yet written is not stored; "
+                       "run the same command again to store it")
         if self.failed:
             out.append("failed: " + ", ".join(f"{n} {reason}" for reason, n in self.failed.most_common()))
         return out
@@ -109,23 +116,13 @@ def process_target(target: str, options: IngestOptions, stored: StoredIds | None
                    ) -> list[DocRows | Failure | Known]:
     """Everything one input holds, finished and turned into rows (runs where the executor runs it)."""
     out: list[DocRows | Failure | Known] = []
-    for item in run([target], options.read_options(), steps=STEPS, known=stored):
+    for item in run([target], options.read_options(), steps=STEPS, known=stored, budget=options.budget):
         out.append(item if isinstance(item, (Failure, Known)) else rows(item))
     return out
 
 
 def count_inputs(paths: Iterable[str]) -> int:
     return sum(1 for _ in iter_paths(paths))
-
-
-def warm_up() -> None:
-    """Load the gazetteer and lexicons once (before workers fork, so they share them)."""
-    from .clean.script import detect_script
-    from .extract.pipeline import extract_all
-    from .model import Document, Source
-
-    extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
-    detect_script("上海市。")
 
 
 _YOUNG = 10_000  # allocations between two collections of the youngest generation during a run (CPython: 700)

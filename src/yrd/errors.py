@@ -15,6 +15,10 @@ class InputError(YrdError):
         self.reason = reason
 
 
+class Skipped(InputError):
+    """An input left out on purpose (a second link to a file already read, a link loop): said, but no failure."""
+
+
 class Rejected(YrdError):
     """The cleaner found no article in an input that was otherwise readable."""
 

@@ -13,12 +13,13 @@ The Ray executor (``yrd.scale.ray_backfill``) yields finished rows in input orde
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 from collections.abc import Callable, Iterator
 
 from .errors import InputError
 from .batches import BatchWriter, Run, StoredIds, Summary, process_target, take, tuned_collector
-from .pipeline import Failure
+from .pipeline import Failure, read_failure
 from .read.inputs import iter_paths
 
 Executor = Callable[[Run], None]
@@ -34,7 +35,7 @@ def write_in_order(job: Run, results: Iterator[tuple]) -> None:
     for target, items in results:
         job.summary.inputs += 1
         if isinstance(target, InputError):
-            items = [Failure(target.where, "read", target.reason)]
+            items = [read_failure(target)]
         take(job.summary, items, writer, job.on_failure)
         if job.progress is not None:
             job.progress(1)
@@ -48,24 +49,27 @@ def in_process(job: Run) -> None:
 
 
 def _worker_main(job: Run, tasks, results) -> None:
-    """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself."""
+    """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself. It says which
+    inputs it starts on, so that if it dies the parent can name them."""
     with tuned_collector(warm=False):  # (the parent loaded the tables before the fork)
         stored = StoredIds(job.lookup)
         summary = Summary()
         failures: list[Failure] = []
         writer = BatchWriter(job.url, job.options.batch_size, summary, failures.append, patient=False)
+        pid = os.getpid()
         while True:
             chunk = tasks.get()
             if chunk is None:
                 break
+            results.put(("start", pid, None, chunk, 0))
             before = summary.as_dict(), len(summary.failures)
             for target in chunk:
                 take(summary, process_target(target, job.options, stored), writer, failures.append)
-            results.put(("input", _delta(summary, before), failures[:], len(chunk)))
+            results.put(("input", pid, _delta(summary, before), failures[:], len(chunk)))
             failures.clear()
         before = summary.as_dict(), len(summary.failures)
         writer.close()
-        results.put(("done", _delta(summary, before), failures[:], 0))
+        results.put(("done", pid, _delta(summary, before), failures[:], 0))
 
 
 def _delta(summary: Summary, before: tuple[dict, int]) -> dict:
@@ -90,15 +94,27 @@ def _parallel(job: Run, workers: int) -> None:
     tasks = ctx.Queue(maxsize=8 * workers)  # bounded: a 10 GB directory never sits in memory
     results = ctx.Queue()
     child = Run([], job.url, job.lookup, job.options, Summary())
-    procs = [ctx.Process(target=_worker_main, args=(child, tasks, results), daemon=True) for _ in range(workers)]
-    for p in procs:
+    procs: list = []
+    inflight: dict[int, list[str]] = {}  # worker pid -> the inputs it is on
+    all_sent = False
+
+    def start() -> None:
+        p = ctx.Process(target=_worker_main, args=(child, tasks, results), daemon=True)
         p.start()
+        procs.append(p)
+
+    for _ in range(workers):
+        start()
 
     def collect(block: bool) -> bool:
         try:
-            kind, delta, failures, inputs = results.get(block=block, timeout=1 if block else None)
+            kind, pid, delta, failures, inputs = results.get(block=block, timeout=1 if block else None)
         except queue.Empty:
             return False
+        if kind == "start":
+            inflight[pid] = failures  # (the chunk)
+            return False
+        inflight.pop(pid, None)
         summary.documents += delta["documents read"]
         summary.new += delta["new"]
         summary.unchanged += delta["unchanged"]
@@ -110,6 +126,25 @@ def _parallel(job: Run, workers: int) -> None:
             progress(inputs)
         return kind == "done"
 
+    def reap() -> None:
+        """A worker that died (a crash in a library, the kernel's OOM killer, a signal) costs the inputs it was on
+        and what it had read but not yet written; they are named, a new worker takes its place, the run goes on."""
+        for p in [p for p in procs if p.exitcode not in (None, 0)]:
+            procs.remove(p)
+            while collect(block=False):
+                pass
+            chunk = inflight.pop(p.pid, [])
+            how = f"signal {-p.exitcode}" if p.exitcode < 0 else f"exit code {p.exitcode}"
+            for target in chunk:
+                job.failed(Failure(target, "read", f"worker died: the ingest worker died ({how}) on this input or "
+                                   f"another of the {len(chunk)} it was given; run the same command again to retry"))
+            if chunk and progress is not None:
+                progress(len(chunk))
+            summary.lost_workers += 1
+            start()
+            if all_sent:
+                tasks.put(None)
+
     done = 0
 
     def send(chunk: list[str]) -> None:
@@ -120,7 +155,7 @@ def _parallel(job: Run, workers: int) -> None:
                 break
             except queue.Full:
                 done += collect(block=False)
-                _check_alive(procs)
+                reap()
         while collect(block=False):
             done += 1
 
@@ -128,7 +163,7 @@ def _parallel(job: Run, workers: int) -> None:
     for target in iter_paths(job.paths):
         summary.inputs += 1
         if isinstance(target, InputError):
-            job.failed(Failure(target.where, "read", target.reason))
+            job.failed(read_failure(target))
             if progress is not None:
                 progress(1)
             continue
@@ -138,18 +173,13 @@ def _parallel(job: Run, workers: int) -> None:
             chunk = []
     if chunk:
         send(chunk)
+    all_sent = True
     for _ in procs:
         tasks.put(None)
     while done < workers:
         if collect(block=True):
             done += 1
         else:
-            _check_alive(procs)
+            reap()
     for p in procs:
         p.join()
-
-
-def _check_alive(procs) -> None:
-    for p in procs:
-        if p.exitcode not in (None, 0):
-            raise RuntimeError(f"an ingest worker died (exit code {p.exitcode}); run the same command again to resume")

@@ -8,11 +8,14 @@ Nothing a bad input does stops the good ones.
 """
 from __future__ import annotations
 
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .errors import InputError, Rejected
+from .errors import InputError, Rejected, Skipped
 from .model import Document, RawDocument
 from .read import ReadOptions, read_all
 
@@ -99,11 +102,48 @@ def steps_until(name: str) -> tuple[Step, ...]:
     return STEPS[:max(0, STEP_NAMES.index(name) - 1)]
 
 
+class Overtime(BaseException):
+    """Raised by the timer in whatever a document's step was doing when its time budget ran out. A BaseException,
+    so that no extractor's ``except Exception`` takes it for a failure of its own."""
+
+    stage = "extract"
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise :class:`Overtime` inside the block once ``seconds`` have passed (wall clock). Python checks for
+    signals between bytecodes and inside long regular-expression matches, so a runaway pattern is stopped too.
+    Only in the main thread of a process with ``setitimer`` (the command line, ingest workers, the server's ingest
+    process); elsewhere the block runs unbounded."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(signum, frame):
+        raise Overtime
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def budget_for(raw: RawDocument, per_million: float) -> float:
+    """The seconds a document may take: ``per_million`` for each million characters, at least ``per_million``."""
+    return per_million * max(1.0, len(raw.body) / 1_000_000) if per_million > 0 else 0.0
+
+
 def clean_one(raw: RawDocument) -> Document | Failure:
     from .clean import clean
 
     try:
         return clean(raw)
+    except Overtime as exc:
+        exc.stage = "clean"
+        raise
     except Rejected as exc:
         return Failure(exc.where, "clean", exc.reason, skipped=True)
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
@@ -115,6 +155,9 @@ def finish(doc: Document, steps: Iterable[Step] = STEPS) -> Document | Failure:
     for step in steps:
         try:
             out = step.run(doc)
+        except Overtime as exc:
+            exc.stage = step.name
+            raise
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
             return _internal(doc.where, step.name, exc)
         if isinstance(out, Failure):
@@ -123,29 +166,65 @@ def finish(doc: Document, steps: Iterable[Step] = STEPS) -> Document | Failure:
     return doc
 
 
+def read_failure(error: InputError) -> Failure:
+    """The Failure of an input that could not be read (``Skipped``: left out on purpose, no error)."""
+    return Failure(error.where, "read", error.reason, skipped=isinstance(error, Skipped))
+
+
 def _internal(where: str, stage: str, exc: Exception) -> Failure:
     return Failure(where, stage, f"internal error {type(exc).__name__}: {exc} (please report this input)")
 
 
+def warm_up() -> None:
+    """Load the gazetteer and lexicons (before workers fork, so they share them; before a time budget starts, so
+    the first document does not pay for them)."""
+    from .clean.script import detect_script
+    from .extract.pipeline import extract_all
+    from .model import Source
+
+    extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
+    detect_script("上海市。")
+
+
+def process(raw: RawDocument, steps: Iterable[Step], budget: float) -> Document | Failure:
+    """Clean one raw document and run ``steps`` on it, within its time budget (:func:`budget_for`)."""
+    seconds = budget_for(raw, budget)
+    try:
+        with time_budget(seconds):
+            out = clean_one(raw)
+            if isinstance(out, Document):
+                out = finish(out, steps)
+    except Overtime as exc:
+        return Failure(raw.where, exc.stage, f"{exc.stage}: took longer than {seconds:g} s (--budget)")
+    return out
+
+
 def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats | None = None,
-        steps: Iterable[Step] | None = None, known: Container[str] | None = None
+        steps: Iterable[Step] | None = None, known: Container[str] | None = None, budget: float | None = None
         ) -> Iterator[Document | Failure | Known]:
     """Read every article under ``paths``, clean it and run ``steps`` on it (default: up to ``extract``); an
-    article whose id is in ``known`` is not done again."""
+    article whose id is in ``known`` is not done again. ``budget``: seconds per document and million characters
+    (default: the ``budget`` setting)."""
+    from . import settings
+
+    budget = settings.get("budget") if budget is None else budget
     stats = stats if stats is not None else Stats()
+    warm = False
     steps = tuple(steps_until("extract") if steps is None else steps)
     for item in read_all(paths, options):
         stats.read += 1
         if isinstance(item, InputError):
-            stats.failed["read: " + reason_kind(item.reason)] += 1
-            yield Failure(item.where, "read", item.reason)
+            failure = read_failure(item)
+            (stats.skipped if failure.skipped else stats.failed)["read: " + reason_kind(item.reason)] += 1
+            yield failure
             continue
         if known is not None and item.id in known:
             yield Known(item.id, item.where)
             continue
-        out = clean_one(item)
-        if isinstance(out, Document):
-            out = finish(out, steps)
+        if budget > 0 and steps and not warm:
+            warm_up()  # (outside any document's budget)
+            warm = True
+        out = process(item, steps, budget)
         if isinstance(out, Failure):
             (stats.skipped if out.skipped else stats.failed)[f"{out.stage}: {reason_kind(out.reason)}"] += 1
             yield out
@@ -155,5 +234,9 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
 
 
 def reason_kind(reason: str) -> str:
-    """The kind of a one-line failure reason, for counting by reason ('cannot decode: …' -> 'cannot decode')."""
+    """The kind of a one-line failure reason, for counting by reason ('cannot decode: …' -> 'cannot decode';
+    'clean: took longer than 5 s (…)' -> 'took longer than 5 s')."""
+    head, sep, rest = reason.partition(": ")
+    if sep and head in STEP_NAMES:
+        reason = rest
     return reason.split("(")[0].split(":")[0].strip()

@@ -100,12 +100,19 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "batch).", "int"),
     Setting("workers", 1, "YRD_WORKERS", "Worker processes that read, clean and extract in parallel.", "int"),
     Setting("timeout", 30.0, "YRD_TIMEOUT", "Seconds to wait for a URL.", "float"),
+    Setting("budget", 5.0, "YRD_BUDGET", "Seconds one document may take to clean and extract, per million "
+            "characters (at least this); past it the document fails (`clean: took longer than 5 s`) and the run goes "
+            "on. 0: no limit.", "float"),
     Setting("duplicate_threshold", 0.6, "YRD_DUPLICATE_THRESHOLD", "Estimated Jaccard similarity of two texts' "
             "5-grams at or above which the later one is stored as a copy.", "float", flag=None),
     Setting("host", "127.0.0.1", "YRD_HOST", "Interface the server listens on (0.0.0.0 for all)."),
     Setting("port", 8000, "YRD_PORT", "Port the server listens on.", "int"),
     Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL); without "
             "it the server is read-only."),
+    Setting("fetch_allow", None, "YRD_FETCH_ALLOW", "Addresses and networks (10.0.0.0/8,192.168.1.5) the server "
+            "may fetch from although they are loopback, private or link-local; by default it refuses them."),
+    Setting("max_upload", 200 * 2**20, "YRD_MAX_UPLOAD", "Largest request body the server takes for an upload "
+            "(refused while it streams in, before it is stored).", "size"),
     Setting("cache", None, "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
             "(remade when yrd or its data change); empty: no cache.", shown="$XDG_CACHE_HOME/yrd",
             factory=_default_cache, flag=None),

@@ -46,7 +46,20 @@ _CHROME_ANYWHERE = re.compile(
     r"官网入口|官網入口|娱乐城|娛樂城|注册送|註冊送|彩金|百家乐|百家樂|真人视讯|真人視訊|澳门葡京|澳門葡京|威尼斯人|六合彩|时时彩|時時彩|北京赛车|"
     r"在线娱乐|線上娛樂|在线博彩|线上赌场|網上賭場|网上赌场"
 )
-_BREADCRUMB = re.compile(r"^[^>＞»›]{1,24}(?:\s*[>＞»›]+\s*[^>＞»›]{1,40}){1,}$")
+_CRUMB_SEPARATOR = re.compile(r"\s*[>＞»›]+\s*")
+
+
+def _is_breadcrumb(p: str) -> bool:
+    """``首页 > 新闻 > 正文``: a short first step, then steps of at most 40 characters between separators (a
+    trailing separator allowed). Split, not matched by one pattern: steps and separators both take spaces, and a
+    pattern repeating ``\\s*[>]+\\s*[^>]{1,40}`` backtracks exponentially in the number of steps."""
+    if len(p) >= 120:
+        return False
+    steps = _CRUMB_SEPARATOR.split(p)
+    return (len(steps) >= 2 and 1 <= len(steps[0]) <= 24 and not steps[0].isspace()
+            and all(len(s) <= 40 for s in steps[1:]) and any(steps[1:]))
+
+
 _SEPARATORS = re.compile(r"[|｜]")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？!?；;”」』]$")
@@ -166,7 +179,7 @@ def filter_paragraphs(paragraphs: list[str], title: str | None = None) -> LineVe
             reason = "dateline"
         elif _PROGRAM_STAMP.match(p):
             reason = "broadcast stamp"
-        elif _BREADCRUMB.match(p) and len(p) < 120 and not _SENTENCE_END.search(p):
+        elif _is_breadcrumb(p) and not _SENTENCE_END.search(p):
             reason = "breadcrumb"
         elif key in seen and len(key) >= 6:
             reason = "repeated paragraph"  # short markers ("无", "▷") legitimately recur

@@ -13,9 +13,11 @@ from .options import setting, size
 @click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
 @setting("max_bytes")
 @setting("timeout")
+@setting("budget")
 @click.option("--pretty", is_flag=True, help="Indent each fact sheet (not JSON Lines any more).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool, progress: bool | None) -> None:
+def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, budget: float, pretty: bool,
+            progress: bool | None) -> None:
     """Print one fact sheet (JSON Lines) per article found under PATH|URL.
 
     PATH may be a file of any supported shape (HTML page, front-matter
@@ -42,7 +44,7 @@ def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool
     out = sys.stdout
     failures = skipped = 0
     with tqdm(desc="extract", unit=" doc", disable=not show, file=sys.stderr, dynamic_ncols=True) as bar:
-        for item in run(paths, options, stats):
+        for item in run(paths, options, stats, budget=budget):
             bar.update(1)
             if isinstance(item, Failure):
                 skipped += item.skipped
@@ -54,7 +56,7 @@ def extract(paths: tuple[str, ...], max_bytes: str, timeout: float, pretty: bool
     if failures or skipped:
         parts = [f"yrd: {stats.ok} document(s) extracted"]
         if skipped:
-            parts.append(f"{skipped} input(s) skipped as not articles ("
+            parts.append(f"{skipped} input(s) skipped, no error ("
                          + ", ".join(f"{n} {k}" for k, n in stats.skipped.most_common()) + ")")
         if failures:
             parts.append(f"{failures} input(s) failed (" + ", ".join(f"{n} {k}" for k, n in stats.failed.most_common()) + ")")

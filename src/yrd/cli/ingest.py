@@ -16,11 +16,12 @@ from .options import db_option, setting, size, store_url
 @setting("batch", type=click.IntRange(1, 10000))
 @setting("max_bytes")
 @setting("timeout")
+@setting("budget")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Run here, or on a Ray cluster (see README).")
 @setting("ray_address")
-def ingest(paths, db, workers, batch, max_bytes, timeout, progress, engine, ray_address):
+def ingest(paths, db, workers, batch, max_bytes, timeout, budget, progress, engine, ray_address):
     """Read, clean, extract, deduplicate and store every article under PATH|URL.
 
     Idempotent: the same input again changes nothing; a changed article (same
@@ -37,7 +38,8 @@ def ingest(paths, db, workers, batch, max_bytes, timeout, progress, engine, ray_
     from ..ingest import ingest as run_ingest
 
     url = store_url(db)
-    options = IngestOptions(workers=workers, batch_size=batch, max_bytes=size(max_bytes), timeout=timeout)
+    options = IngestOptions(workers=workers, batch_size=batch, max_bytes=size(max_bytes), timeout=timeout,
+                            budget=budget)
     executor = None
     if engine == "ray":
         from ..scale.ray_backfill import ray_executor

@@ -16,7 +16,7 @@ span, so ``text[start:end] == text`` always holds.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from ..resources import guarded, table
@@ -118,7 +118,7 @@ def parse_chinese_number(s: str) -> int | float | None:
     """``1,234.5`` → 1234.5, ``１２３`` → 123, ``一千零二十万`` → 10200000, ``3.2万`` → 32000; else None."""
     try:
         d = _parse_decimal(s)
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):
         return None
     return None if d is None else _to_number(d)
 
@@ -172,6 +172,7 @@ def _prefix(text: str, start: int, floor: int) -> tuple[int, str | None]:
     return start, None
 
 
+_LONGEST = 40  # characters of the longest number an amount is written with (3,541,070,000,000.00 has 20)
 _SIDE_GROUPS = (("a0", "m0", "c0"), ("a1", "m1", "c1"))
 
 
@@ -180,7 +181,7 @@ def _magnitude(mag: str) -> Decimal | None:
     """The value of a magnitude word (万, 亿, 百万, 千亿 …), or None where it is no magnitude."""
     try:
         return _parse_decimal("1" + mag)
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):
         return None
 
 
@@ -188,6 +189,8 @@ def _side(g, i: int) -> tuple[Decimal | None, str]:
     """(value, magnitude text) of number ``i`` of a match (``g``: its groupdict's ``get``)."""
     ga, gm, gc = _SIDE_GROUPS[i]
     a, mag = g(ga), g(gm) or ""
+    if len(a or g(gc) or "") > _LONGEST:
+        return None, mag  # a run of digits no amount is written with (and past what Decimal may hold)
     if a is not None and a.isascii():  # 86.37亿, 3,541.07万: Arabic digits times a magnitude, the common case
         scale = _magnitude(mag) if mag else 1
         number = Decimal(a.replace(",", ""))
@@ -195,7 +198,7 @@ def _side(g, i: int) -> tuple[Decimal | None, str]:
             return number * scale, mag
     try:
         return _parse_decimal((a if a is not None else g(gc)) + mag), mag
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):  # (decimal's InvalidOperation and Overflow are ArithmeticErrors)
         return None, mag
 
 
@@ -230,7 +233,7 @@ def _amount(text: str, m: re.Match, floor: int) -> dict | bool | None:
     if g("pc") is not None:  # 百分之三十
         try:
             v = _parse_decimal(g("pc"))
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):
             v = None
         if v is None:
             return None

@@ -7,6 +7,11 @@ from collections.abc import Iterable
 # a sentence runs to a run of end punctuation (with the closing quotes after it), a line break or the end
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
 _CLAUSE_END = re.compile(r"[，,：:]")
+#: the longest sentence the extractors read at once; a longer run without end punctuation (a table flattened
+#: into one line, a crafted page) is cut at its last clause mark before this, else here. It bounds the work of
+#: every pattern matched sentence by sentence (none of the corpus's 1,738 articles has a sentence over 600).
+LONGEST_SENTENCE = 1000
+_CUT = re.compile(r"[，,：:、 ]")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -20,6 +25,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start, end = _trim(text, start, end)
             if start == end:
                 continue
+        while end - start > LONGEST_SENTENCE:
+            cut = start + LONGEST_SENTENCE
+            marks = [m.end() for m in _CUT.finditer(text, start + LONGEST_SENTENCE // 2, cut)]
+            cut = marks[-1] if marks else cut
+            out.append((start, cut))
+            start = cut
         out.append((start, end))
     return out
 

@@ -6,14 +6,12 @@ by line, and no input is held in memory longer than it takes to read it.
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..errors import InputError, Skipped
 from .decode import check_binary, decode
-from .readers import READERS, Item, read_jsonl
+from .readers import READERS, Item, bounded_lines, read_jsonl
 from .sniff import sniff
 
 HEAD_BYTES = 262144
@@ -24,6 +22,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # largest single-article file; JSON Lines stream at any size
     timeout: float = 30.0  # seconds for a URL
+    guard: bool = False  # refuse addresses of the machine's own networks (a server's fetches)
+    allow: tuple = ()  # networks a guarded fetch may reach all the same (yrd.read.fetch.parse_allow)
 
 
 def _mb(n: int) -> str:
@@ -31,15 +31,22 @@ def _mb(n: int) -> str:
 
 
 def iter_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Expand directories recursively (sorted, hidden entries skipped); report unreadable entries."""
+    """Expand directories recursively (sorted, hidden entries skipped); report unreadable entries.
+
+    Every real file is visited once, by device and inode, whatever links lead to it, and no link loop is
+    followed: a link to a directory already walked, or to one that holds a walked root (``up -> ..``), is not
+    followed, and a second way to a file already read is skipped; each skip is reported (as :class:`Skipped`,
+    which is no failure)."""
+    walk = _Walk()
     for path in paths:
         if path.startswith(("http://", "https://")):
             yield path
             continue
         if os.path.isdir(path):
-            yield from _walk(path)
+            walk.roots.append(os.path.realpath(path))
+            yield from walk.directory(path)
         elif os.path.isfile(path):
-            yield path
+            yield from walk.file(path)
         elif os.path.islink(path):
             yield InputError(path, "broken symbolic link: its target does not exist")
         elif os.path.exists(path):
@@ -48,29 +55,87 @@ def iter_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(path, "no such file or directory")
 
 
-def _walk(top: str) -> Iterator[str | InputError]:
-    try:
-        entries = sorted(os.scandir(top), key=lambda e: e.name)
-    except OSError as exc:
-        yield InputError(top, f"cannot list directory ({exc.strerror or exc})")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
+class _Walk:
+    """What one walk has seen: the (device, inode) of every directory walked and every file handed out."""
+
+    def __init__(self):
+        self.roots: list[str] = []
+        self.dirs: dict[tuple[int, int], str] = {}
+        self.files: dict[tuple[int, int], str] = {}
+
+    def file(self, path: str, st: os.stat_result | None = None, link: bool = True) -> Iterator[str | InputError]:
+        """``link``: reached through a symbolic link, or named by the user (a way the walk may meet it again).
+        Only such files, and files with several hard links, are remembered: memory does not grow with a tree."""
         try:
-            is_dir = entry.is_dir()
-            is_file = entry.is_file()
+            st = st or os.stat(path)
         except OSError as exc:
-            yield InputError(entry.path, f"cannot stat ({exc.strerror or exc})")
-            continue
-        if is_dir:
-            yield from _walk(entry.path)
-        elif is_file:
-            yield entry.path
-        elif entry.is_symlink():
-            yield InputError(entry.path, "broken symbolic link: its target does not exist")
+            yield InputError(path, f"cannot stat ({exc.strerror or exc})")
+            return
+        if link and self.roots:
+            inside = self._inside(os.path.realpath(path))
+            if inside is not None:  # the walk reads it under its own name
+                yield Skipped(path, f"a second way to a file: {inside}, read under that name")
+                return
+        if not link and st.st_nlink < 2:
+            yield path
+            return
+        first = self.files.setdefault((st.st_dev, st.st_ino), path)
+        if first is path:
+            yield path
         else:
-            yield InputError(entry.path, "not a regular file (a pipe, socket or device): skipped")
+            yield Skipped(path, f"a second way to a file: {first}, read once")
+
+    def directory(self, top: str, st: os.stat_result | None = None) -> Iterator[str | InputError]:
+        try:
+            st = st or os.stat(top)
+        except OSError as exc:
+            yield InputError(top, f"cannot stat ({exc.strerror or exc})")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in self.dirs:
+            yield Skipped(top, f"a second way to a directory: {self.dirs[key]}, walked once")
+            return
+        self.dirs[key] = top
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except OSError as exc:
+            yield InputError(top, f"cannot list directory ({exc.strerror or exc})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+                link = entry.is_symlink()
+                st = entry.stat() if (is_dir or is_file) else None
+            except OSError as exc:
+                yield InputError(entry.path, f"cannot stat ({exc.strerror or exc})")
+                continue
+            if is_dir:
+                if link and self._holds_a_root(entry.path):
+                    yield Skipped(entry.path, "a link loop: a link to a directory that holds this walk, not followed")
+                    continue
+                yield from self.directory(entry.path, st)
+            elif is_file:
+                yield from self.file(entry.path, st, link)
+            elif link:
+                yield InputError(entry.path, "broken symbolic link: its target does not exist")
+            else:
+                yield InputError(entry.path, "not a regular file (a pipe, socket or device): skipped")
+
+    def _inside(self, real: str) -> str | None:
+        """``real`` relative to the walked root that holds it, if a walk reaches it (no hidden part on the way)."""
+        for root in self.roots:
+            if real.startswith(root.rstrip(os.sep) + os.sep):
+                rel = os.path.relpath(real, root)
+                if not any(part.startswith(".") for part in rel.split(os.sep)):
+                    return os.path.join(os.path.basename(root), rel)
+        return None
+
+    def _holds_a_root(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(root == real or root.startswith(real.rstrip(os.sep) + os.sep) for root in self.roots)
 
 
 def read_input(target: str, options: ReadOptions | None = None) -> Iterator[Item]:
@@ -96,8 +161,8 @@ def read_input(target: str, options: ReadOptions | None = None) -> Iterator[Item
             head_text, encoding = decode(_cut_at_newline(head, size), target)
             shape = sniff(head_text)
             if shape == "jsonl":
-                fh.seek(0)
-                yield from read_jsonl(fh, target, encoding)
+                fh.seek(0)  # streamed line by line; no line is read whole past the cap for one article
+                yield from read_jsonl(bounded_lines(fh, options.max_bytes), target, encoding, options.max_bytes)
                 return
             if size > options.max_bytes:
                 yield InputError(target, f"file is {_mb(size)}, over the {_mb(options.max_bytes)} limit for one "
@@ -140,25 +205,16 @@ def _read_bytes(data: bytes, path: str | None, url: str | None, options: ReadOpt
         return
     shape = sniff(text[:HEAD_BYTES])
     if shape == "jsonl":
-        yield from read_jsonl(data.splitlines(), where, encoding)
+        yield from read_jsonl(data.splitlines(), where, encoding, options.max_bytes)
         return
     yield from READERS[shape](data, text, path, url, encoding)
 
 
 def fetch(url: str, options: ReadOptions) -> bytes:
-    """GET a URL the user named (a page or a feed); the only network yrd ever does."""
-    request = urllib.request.Request(url, headers={"User-Agent": "yrd/0.1 (+news reader)"})
-    try:
-        with urllib.request.urlopen(request, timeout=options.timeout) as resp:  # noqa: S310 - user-given URL
-            data = resp.read(options.max_bytes + 1)
-    except urllib.error.HTTPError as exc:
-        raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(url, f"cannot fetch ({reason})") from None
-    if len(data) > options.max_bytes:
-        raise InputError(url, f"response is over the {_mb(options.max_bytes)} limit; raise --max-bytes")
-    return data
+    """GET a URL the user named (a page or a feed); the only network yrd ever does (see :mod:`yrd.read.fetch`)."""
+    from .fetch import fetch as get
+
+    return get(url, options.max_bytes, options.timeout, guard=options.guard, allow=options.allow)
 
 
 def read_all(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Item]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
 
 from ..errors import InputError
 from ..model import RawDocument
@@ -25,13 +26,24 @@ _SOURCE_LINK = re.compile(r"^\s*\[(?:查看原文|原文|閱讀原文|阅读原�
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 
 
+_FRONT_MATTER_BYTES = 65536  # front matter is a few lines of metadata; past this it is no front matter we parse
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON with a bound on nesting: orjson refuses more than 1,024 levels with a ValueError (the standard
+    library's parser recurses until Python's stack limit and raises RecursionError, taking the run with it)."""
+    return orjson.loads(text)
+
+
 def _front_matter(yaml_text: str) -> dict[str, Any]:
     """Parse front matter keeping every scalar a string (dates are parsed by us, not YAML)."""
     try:
         import yaml  # (loaded for the first front matter)
 
-        data = yaml.load(yaml_text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
-    except yaml.YAMLError:
+        data = None
+        if len(yaml_text) <= _FRONT_MATTER_BYTES:  # a longer block is read line by line below
+            data = yaml.load(yaml_text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
+    except (yaml.YAMLError, RecursionError):  # (PyYAML's parser recurses once per level of nesting)
         data = None
     if isinstance(data, dict):
         return data
@@ -131,14 +143,49 @@ def _json_article(obj: Any, raw: bytes, where: str, path: str | None, encoding: 
                        body_kind=kind, encoding=encoding, meta=meta, part=part)
 
 
-def read_jsonl(lines: Iterable[bytes], path: str | None, encoding: str) -> Iterator[Item]:
-    """One article per line, streamed: a bad line is reported with its line number, the rest flow."""
+class TooLong(bytes):
+    """What :func:`bounded_lines` yields for a line over its cap: the line's first bytes, and its size."""
+
+    size: int
+
+
+def bounded_lines(fh, cap: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of a binary file, none read whole past ``cap`` bytes: a longer line is yielded as a
+    :class:`TooLong` (its first bytes) after the rest of it has been read and dropped in chunks."""
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while True:
+            part = fh.readline(chunk)
+            size += len(part)
+            if not part or part.endswith(b"\n"):
+                break
+        long = TooLong(line[:200])
+        long.size = size
+        yield long
+
+
+def read_jsonl(lines: Iterable[bytes], path: str | None, encoding: str, cap: int | None = None) -> Iterator[Item]:
+    """One article per line, streamed: a bad line (not JSON, nested past 1,024 levels, over ``cap`` bytes) is
+    reported with its line number, the rest flow."""
+    codec = encoding.split(" ")[0].replace("-sig", "")
     for lineno, line in enumerate(lines, 1):
+        where = f"{path or '<stdin>'}:{lineno}"
+        if isinstance(line, TooLong) or (cap is not None and len(line) > cap):
+            size = getattr(line, "size", len(line))
+            yield InputError(where, f"record is {size / 1048576:.1f} MB, over the {cap / 1048576:.1f} MB limit for "
+                                    "one article; raise --max-bytes")
+            continue
         if not line.strip():
             continue
-        where = f"{path or '<stdin>'}:{lineno}"
         try:
-            obj = json.loads(line.decode(encoding.split(" ")[0].replace("-sig", ""), errors="strict").lstrip("\ufeff"))
+            obj = loads(line.removeprefix(b"\xef\xbb\xbf") if codec == "utf-8"
+                        else line.decode(codec, errors="strict").lstrip("\ufeff"))
         except (UnicodeDecodeError, ValueError) as exc:
             yield InputError(where, f"not a JSON object ({str(exc).splitlines()[0][:80]})")
             continue
@@ -148,13 +195,17 @@ def read_jsonl(lines: Iterable[bytes], path: str | None, encoding: str) -> Itera
 def read_json(raw: bytes, text: str, path: str | None, url: str | None, encoding: str) -> Iterator[Item]:
     where = path or url or "<input>"
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError as exc:
         yield InputError(where, f"invalid JSON ({str(exc)[:80]})")
         return
     items = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(data, dict) else [data]
     for i, obj in enumerate(items):
-        part_raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:
+            part_raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        except RecursionError:  # (nested deeper than Python's stack, though within orjson's bound)
+            yield InputError(f"{where}[{i}]", "nested too deep to be an article")
+            continue
         yield _json_article(obj, part_raw, f"{where}[{i}]", path, encoding, None)
 
 
