@@ -122,8 +122,8 @@ def _rows(kb, *args):
     return rows, result.stderr.splitlines()[-1]
 
 
-LISTS = [("search", "合作", "--format", "jsonl"), ("projects", "--format", "jsonl"), ("portfolios", "--format", "jsonl"),
-         ("targets", "--format", "jsonl"), ("network", "--format", "json", "--scope", "all"),
+LISTS = [("search", "合作", "--format", "jsonl"), ("projects", "--format", "jsonl"),
+         ("portfolios", "--format", "jsonl"), ("targets", "--format", "jsonl"), ("network", "--format", "json", "--scope", "all"),
          ("network", "--format", "json", "--from", "2023")]  # (kept by the writer; built from the facts)
 
 
@@ -190,7 +190,8 @@ def test_entity_prints_a_readable_page_and_its_json(kb):
         at = next(i for i, line in enumerate(lines) if i > heading and line.strip() and
                   sentence.startswith(line.strip().rstrip("…")))
         assert re.match(r"  \d{4}-\d{2}-\d{2}  ", lines[at - 1]) and " — " in lines[at - 1]
-        assert lines[at - 1].split(" — ")[1].rstrip("…") in (fact["source"]["title"] + f" ({fact['source']['publisher']})")
+        source = fact["source"]["title"] + f" ({fact['source']['publisher']})"
+        assert lines[at - 1].split(" — ")[1].rstrip("…") in source
     assert page.stderr.strip() == f"yrd: {len(data['facts'])} of {len(data['facts'])} facts shown"
     limited = runner.invoke(main, ["entity", "330421", "--db", kb, "--limit", "2"])
     assert limited.stderr.strip() == f"yrd: 2 of {len(data['facts'])} facts shown (--offset 2 for more)"

@@ -58,8 +58,8 @@ def page_lines(page: dict, cols: int, parent: str | None = None) -> list[str]:
         head.append(page["scope"])
     out = [clip(" · ".join(head), cols),
            clip("aliases: " + ("、".join(page["aliases"]) or "—"), cols),
-           f"{page['document_count']:,} article(s), {page.get('mentions') or 0:,} mention(s), "
-           f"{page['facts_total']:,}{'' if page['facts_total_exact'] else '+'} linked fact(s)"]
+           (f"{page['document_count']:,} article(s), {page.get('mentions') or 0:,} mention(s), "
+            f"{page['facts_total']:,}{'' if page['facts_total_exact'] else '+'} linked fact(s)")]
     if page.get("roles"):
         out += ["", "titles"] + [clip(f"  {local_day(r['date']) or '—':<10}  {r['title']}", cols) for r in page["roles"]]
     order = {k: i for i, k in enumerate(FACT_KINDS)}

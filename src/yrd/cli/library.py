@@ -35,7 +35,7 @@ def portfolios(db, place, date_from, date_to, event_type, kind, publisher, inclu
             click.echo(json.dumps(r, ensure_ascii=False))
     else:
         table([[local_day(r["source"]["published_at"]), r["count"], r["place"] or "", r["stage"] or "",
-                _money(r["investment"]), (r["source"]["title"] or "")[:24]] for r in rows],
+                _money(r["investment"]), r["source"]["title"] or ""] for r in rows],
               ["date", "projects", "place", "stage", "investment", "source"])
     shown(total, offset, len(rows), "portfolios")
 

@@ -153,7 +153,7 @@ def table(rows: list[list], headers: list[str]) -> None:
         return "  ".join(clip(c, w) + " " * (w - width(clip(c, w))) for c, w in zip(r, widths)).rstrip()
 
     click.echo(line(headers))
-    click.echo("-" * min(cols, width(line(headers))))
+    click.echo("-" * min(cols, sum(widths) + 2 * (len(widths) - 1)))
     for r in cells:
         click.echo(line(r))
 
