@@ -2,21 +2,29 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
+## two stamps: the package alone (make demo), and with the test extras (make test, make bench)
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 BENCH_DIR ?= /tmp/yrd-bench
 ## the PostgreSQL server make bench times the writer into (a throw-away database is made and dropped); empty: skip
 BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test install bench bench-scale browser clean-venv
+.PHONY: demo test install install-test bench bench-scale browser clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
 
+## the test extras (pytest, Playwright, Ray, trafilatura, datasketch, httpx) on top of the package
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
+install-test: $(TEST_STAMP)
 
 ## the end-to-end tests drive Debian's Chromium (Playwright's own browser download is not used)
 browser: $(CHROMIUM)
@@ -31,14 +39,15 @@ $(CHROMIUM):
 demo: $(STAMP)
 	$(BIN)/yrd ingest samples/articles
 	$(BIN)/yrd stats
+	@echo "yrd is installed in $(VENV), not on your PATH: run it as $(BIN)/yrd, or first: source $(BIN)/activate"
 	$(BIN)/yrd serve --port $${PORT:-8000}
 
 ## make test: the whole test suite (corpus checks skip where ../shared is absent; PostgreSQL must answer)
-test: $(STAMP) $(CHROMIUM)
+test: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 ## make bench: throughput and stage figures over ../shared/corpus (not part of make test); see BENCHMARKS.md
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_clean.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_ingest.py $(if $(BENCH_PG),--pg $(BENCH_PG))
@@ -46,7 +55,7 @@ bench: $(STAMP)
 
 ## make bench-scale: peak memory at 10x, 100x and 1000x the corpus, then search and API latency on the
 ## 100x and 1000x stores (158,000 and 1,580,000 documents); about two hours and 55 GB in BENCH_DIR
-bench-scale: $(STAMP)
+bench-scale: $(TEST_STAMP)
 	mkdir -p $(BENCH_DIR)
 	$(BIN)/python bench/bench_ingest.py --scale-only --scale 10 100 1000 --workers 2 --workdir $(BENCH_DIR) --keep $(BENCH_DIR)
 	$(BIN)/python bench/bench_latency.py --db $(BENCH_DIR)/yrd-100x.db --rounds 20

@@ -1,6 +1,7 @@
 """The command line: fact-sheet contract, --help with an example for every command, URLs over loopback."""
 import http.server
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -89,3 +90,108 @@ def test_what_is_no_article_is_skipped_with_its_reason_and_is_no_failure(tmp_pat
     assert "2 input(s) skipped, no error (" in result.stderr and "failed" not in result.stderr
     failing = CliRunner().invoke(main, ["extract", str(tmp_path), str(tmp_path / "missing.txt")])
     assert failing.exit_code == 1 and "1 input(s) failed" in failing.stderr
+
+
+# --- reading the store: lists page, the entity's page, times in Beijing time ------------------------------------
+
+SAMPLES = ROOT / "samples" / "articles"
+LATE = {"title": "嘉兴港与太仓港开通集装箱快线", "published_at": "2024-05-06T20:00:00+00:00", "url": "https://example.com/late",
+        "text": "5月6日，嘉兴港与太仓港开通集装箱快线，两港每周对开班轮6班，全年运量预计达到20万标准箱。"}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """The samples and one article stamped at 20:00 UTC (04:00 the next day in Beijing) in a SQLite store."""
+    from yrd.ingest import ingest
+
+    tmp = tmp_path_factory.mktemp("kb")
+    (tmp / "late.jsonl").write_text(json.dumps(LATE, ensure_ascii=False) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp / 'kb.db'}"
+    ingest([str(SAMPLES), str(tmp / "late.jsonl")], url)
+    return url
+
+
+def _rows(kb, *args):
+    """A list command's rows (jsonl; network's edges) and its last line on stderr."""
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(main, [*args, "--db", kb])
+    assert result.exit_code == 0, result.stderr
+    if args[0] == "network":
+        rows = json.loads(result.stdout)["edges"]
+    else:
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+    return rows, result.stderr.splitlines()[-1]
+
+
+LISTS = [("search", "合作", "--format", "jsonl"), ("projects", "--format", "jsonl"),
+         ("portfolios", "--format", "jsonl"), ("targets", "--format", "jsonl"), ("network", "--format", "json", "--scope", "all"),
+         ("network", "--format", "json", "--from", "2023")]  # (kept by the writer; built from the facts)
+
+
+@pytest.mark.parametrize("command", LISTS, ids=lambda c: " ".join(c[:1] + c[3:]))
+def test_every_list_pages_and_says_how_many_were_left_out(kb, command):
+    whole, last = _rows(kb, *command, "--limit", "1000")
+    total = int(re.fullmatch(r"yrd: (\d+) of (\d+) \w+ shown", last).group(2))
+    assert total == len(whole) >= 4
+    first, last = _rows(kb, *command, "--limit", "2")
+    assert first == whole[:2]
+    assert last == f"yrd: 2 of {total} {last.split()[4]} shown (--offset 2 for more)"
+    pages = first
+    for offset in range(2, total, 2):  # the pages, one after another, are the whole list
+        page, last = _rows(kb, *command, "--limit", "2", "--offset", str(offset))
+        pages += page
+        assert f"shown, {offset + 1}–{offset + len(page)}" in last
+        assert ("for more" in last) == (offset + 2 < total)
+    assert pages == whole
+    _, last = _rows(kb, *command, "--offset", str(total + 5))
+    assert last.endswith(f"(--offset {total + 5} is past the end)")
+
+
+def test_tables_show_days_in_beijing_time(kb):
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(main, ["search", "太仓港", "--db", kb, "--format", "table"])
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "嘉兴港与太仓港" in line)
+    assert row.startswith("2024-05-07 ")  # 20:00 UTC on the 6th is 04:00 on the 7th in Beijing
+    assert result.stderr.strip() == "yrd: 1 of 1 documents shown"
+
+
+@pytest.mark.parametrize("stored,shown,day", [
+    ("2023-03-15T02:30:00+00:00", "2023-03-15 10:30 (UTC+8)", "2023-03-15"),
+    ("2024-05-06T20:00:00+00:00", "2024-05-07 04:00 (UTC+8)", "2024-05-07"),
+    ("2024-12-26T11:30:00+08:00", "2024-12-26 11:30 (UTC+8)", "2024-12-26"),
+    ("2024-12-26T11:30:00", "2024-12-26 11:30 (UTC+8)", "2024-12-26"),  # no zone: Beijing time already
+    ("2024-05-01T10:00:00-05:00", "2024-05-01 23:00 (UTC+8)", "2024-05-01"),
+    ("2024-12-26", "2024-12-26", "2024-12-26"), ("2024-12", "2024-12", "2024-12"), (None, "", ""),
+])
+def test_times_are_told_in_beijing_time_with_the_zone(stored, shown, day):
+    from yrd.cli.options import local_day, local_time
+
+    assert local_time(stored) == shown and local_day(stored) == day
+
+
+def test_entity_prints_a_readable_page_and_its_json(kb):
+    runner = CliRunner(env={"COLUMNS": "80"})
+    as_json = runner.invoke(main, ["entity", "330421", "--db", kb, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["name"] == "嘉善县" and data["facts"] and data["facts_total"] == len(data["facts"])
+
+    page = runner.invoke(main, ["entity", "330421", "--db", kb])
+    assert page.exit_code == 0, page.stderr
+    lines = page.stdout.splitlines()
+    assert lines[0] == "嘉善县 · place (county) · 330421 · in 嘉兴市 (330400) · delta"
+    assert f"{data['document_count']} article(s), {data['mentions']} mention(s)" in lines[2]
+    from yrd.cli.options import width
+
+    assert max(width(line) for line in lines) <= 80  # trimmed to the terminal
+    # every fact is under its kind's heading, with its date and source on one line and its sentence under it
+    for fact in data["facts"]:
+        heading = next(i for i, line in enumerate(lines) if line.startswith(f"{fact['kind']}s ("))
+        sentence = " ".join(fact["span"]["text"].split())
+        at = next(i for i, line in enumerate(lines) if i > heading and line.strip() and
+                  sentence.startswith(line.strip().rstrip("…")))
+        assert re.match(r"  \d{4}-\d{2}-\d{2}  ", lines[at - 1]) and " — " in lines[at - 1]
+        source = fact["source"]["title"] + f" ({fact['source']['publisher']})"
+        assert lines[at - 1].split(" — ")[1].rstrip("…") in source
+    assert page.stderr.strip() == f"yrd: {len(data['facts'])} of {len(data['facts'])} facts shown"
+    limited = runner.invoke(main, ["entity", "330421", "--db", kb, "--limit", "2"])
+    assert limited.stderr.strip() == f"yrd: 2 of {len(data['facts'])} facts shown (--offset 2 for more)"

@@ -225,6 +225,21 @@ def test_map_city_place_document_reader(page, server):
     page.watch.check()
 
 
+def test_reader_tells_the_time_in_beijing_time_with_its_zone(page, server):
+    # a feed stamp in GMT (stored 2022-09-18T07:46:12+00:00) is shown as Beijing time, the zone said
+    from datetime import datetime, timedelta, timezone
+
+    hits = api(server, "/api/search?q=" + quote("宁马一体化先行区"))["items"]
+    doc = next(h for h in hits if h["published_at"] and h["published_at"].endswith("+00:00"))
+    beijing = datetime.fromisoformat(doc["published_at"]).astimezone(timezone(timedelta(hours=8)))
+    open_view(page, server, f"#/doc/{doc['id']}")
+    published = page.locator(".reader-side dt", has_text="发布时间").locator("xpath=following-sibling::dd[1]")
+    expect(published).to_have_text(beijing.strftime("%Y-%m-%d %H:%M") + " (UTC+8)")
+    assert beijing.strftime("%H:%M") != doc["published_at"][11:16]  # not the stored UTC clock time
+    expect(page.locator(".reader .meta").first).to_contain_text(beijing.strftime("%Y-%m-%d"))
+    page.watch.check()
+
+
 def test_language_switch_is_remembered(page, server):
     open_view(page, server, "#/map")
     nav = page.locator('[data-nav="timeline"]')

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .browse import entity, search, show, stats
+from .browse import search, show, stats
+from .entity import entity
 from .export import export
 from .extract import evaluate, extract
 from .ingest import ingest

@@ -1,4 +1,4 @@
-"""``yrd search``, ``show``, ``entity``, ``stats``: reading the store."""
+"""``yrd search``, ``show``, ``stats``: reading the store (``yrd entity``: entity.py)."""
 from __future__ import annotations
 
 import json
@@ -6,14 +6,15 @@ import json
 import click
 
 from ..errors import YrdError
-from .options import (chosen_format, connect, db_option, filter_options, filters, output_format, page_options, table)
+from .options import (chosen_format, connect, db_option, filter_options, filters, local_day, output_format, page_options,
+                      shown, table)
 
 
 @click.command()
 @click.argument("query")
 @db_option
 @filter_options
-@page_options(20)
+@page_options(20, "documents")
 @output_format(("table", "jsonl"), "table", "jsonl (id, title, source, published_at, score, snippet)")
 def search(query, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, fmt):
     """Search titles and texts (Chinese-aware; traditional and simplified both match), ranked, with snippets.
@@ -33,16 +34,15 @@ def search(query, db, place, date_from, date_to, event_type, kind, publisher, in
             result = search_page(conn, query, f, limit, offset)
         except YrdError as exc:
             raise click.ClickException(str(exc)) from None
-    total, hits = result.total, result.hits
+    hits = result.hits
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for h in hits:
             click.echo(json.dumps({k: h[k] for k in ("id", "title", "source", "published_at", "score", "snippet")},
                                   ensure_ascii=False))
-        return
-    table([[h["published_at"][:10] if h["published_at"] else "", h["title"], h["source"], h["snippet"], h["id"]]
-           for h in hits], ["date", "title", "source", "snippet", "id"])
-    count = f"{total}" if result.exact else f"more than {total:,}"
-    click.echo(f"{count} document(s); showing {offset + 1}–{offset + len(hits)}" if hits else "no documents match")
+    else:
+        table([[local_day(h["published_at"]), h["title"], h["source"], h["snippet"], h["id"]] for h in hits],
+              ["date", "title", "source", "snippet", "id"])
+    shown(result.total, offset, len(hits), "documents", exact=result.exact)
 
 
 @click.command()
@@ -62,30 +62,6 @@ def show(doc_id, db):
     if sheet is None:
         raise click.ClickException(f"{doc_id}: no such document in the store (see `yrd search`)")
     click.echo(json.dumps(sheet, ensure_ascii=False, indent=2))
-
-
-@click.command()
-@click.argument("ref")
-@db_option
-@filter_options
-def entity(ref, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates):
-    """Everything known about a place, organisation, project or person, each fact with its sources.
-
-    REF is an adcode (330421), a name or alias (沪苏湖高铁), or e:ID.
-
-    \b
-    Example:
-      yrd entity 330421 --from 2019
-      yrd entity 沪苏湖铁路
-    """
-    from ..store.query import entity_page
-
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
-    with connect(db).connect() as conn:
-        page = entity_page(conn, ref, f)
-    if page is None:
-        raise click.ClickException(f"{ref}: no place, organisation or person of that code or name in the store")
-    click.echo(json.dumps(page, ensure_ascii=False, indent=2, default=str))
 
 
 @click.command()

@@ -6,14 +6,14 @@ import json
 import click
 
 from ..model import RELATION_TYPES, STAGES, TARGET_STATUSES
-from .options import (chosen_format, connect, db_option, filter_options, filters, output_format, page_options,
-                      scope_option, shown, table)
+from .options import (amount_text, chosen_format, connect, db_option, filter_options, filters, local_day, output_format,
+                      page_options, scope_option, shown, table)
 
 
 @click.command()
 @db_option
 @filter_options
-@page_options(100)
+@page_options(what="portfolios")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
 def portfolios(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope,
@@ -33,18 +33,21 @@ def portfolios(db, place, date_from, date_to, event_type, kind, publisher, inclu
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
-        return
-    table([[(r["source"]["published_at"] or "")[:10], r["count"], r["place"] or "", r["stage"] or "",
-            f"{r['investment']['value'] / 1e8:,.2f} 亿 {r['investment']['unit']}" if r["investment"] else "",
-            (r["source"]["title"] or "")[:24]] for r in rows],
-          ["date", "projects", "place", "stage", "investment", "source"])
-    click.echo(shown(total, offset, len(rows), "portfolio"))
+    else:
+        table([[local_day(r["source"]["published_at"]), r["count"], r["place"] or "", r["stage"] or "",
+                _money(r["investment"]), r["source"]["title"] or ""] for r in rows],
+              ["date", "projects", "place", "stage", "investment", "source"])
+    shown(total, offset, len(rows), "portfolios")
+
+
+def _money(amount: dict | None) -> str:
+    return amount_text(amount["value"], amount["unit"], amount.get("approx")) if amount else ""
 
 
 @click.command()
 @db_option
 @filter_options
-@page_options(100)
+@page_options(what="projects")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
 def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope, fmt):
@@ -63,14 +66,13 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
-        return
-    order = {s: i for i, s in enumerate(STAGES)}
-    rows.sort(key=lambda r: (order.get(r["stage"], len(STAGES)), r["name"]))
-    table([[r["name"], r["stage"] or "—", r["stage_date"] or "",
-            f"{r['investment']['value'] / 1e8:,.2f} 亿 {r['investment']['unit']}" if r["investment"] else "",
-            "、".join(p["name"] for p in r["places"][:3])] for r in rows],
-          ["project", "stage", "date", "investment", "places"])
-    click.echo(shown(total, offset, len(rows), "project"))
+    else:
+        order = {s: i for i, s in enumerate(STAGES)}
+        rows.sort(key=lambda r: (order.get(r["stage"], len(STAGES)), r["name"]))  # the page shown, by stage
+        table([[r["name"], r["stage"] or "—", r["stage_date"] or "", _money(r["investment"]),
+                "、".join(p["name"] for p in r["places"][:3])] for r in rows],
+              ["project", "stage", "date", "investment", "places"])
+    shown(total, offset, len(rows), "projects")
 
 
 @click.command()
@@ -80,7 +82,7 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
 @click.option("--status", type=click.Choice(TARGET_STATUSES),
               help="achieved, reported (a later figure below the goal), missed (reported below it after the "
                    "deadline), unreported (past the deadline, nothing found: no verdict), open.")
-@page_options(200)
+@page_options(what="targets")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
 def targets(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, due, status, limit, offset,
@@ -99,24 +101,24 @@ def targets(db, place, date_from, date_to, event_type, kind, publisher, include_
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
-        return
-    table([[r["deadline"], r["subject"] or "", r["metric"],
-            "" if r["value"] is None else f"{r['approx'] or ''} {r['value']:,.4g} {r['unit'] or ''}", r["status"],
-            (r["latest_report"] or {}).get("published_at", "")[:10]] for r in rows],
-          ["due", "subject", "metric", "value", "status", "last report"])
-    click.echo(shown(total, offset, len(rows), "target"))
+    else:
+        table([[r["deadline"], r["subject"] or "", r["metric"],
+                amount_text(r["value"], r["unit"], r["approx"]), r["status"],
+                local_day((r["latest_report"] or {}).get("published_at"))] for r in rows],
+              ["due", "subject", "metric", "value", "status", "last report"])
+    shown(total, offset, len(rows), "targets")
 
 
 @click.command()
 @db_option
 @filter_options
 @click.option("--type", "relation_type", type=click.Choice(RELATION_TYPES))
-@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000), help="At most this many edges.")
+@page_options(what="edges")
 @scope_option
 @output_format(("table", "json"), "table", "json")
-def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, scope,
-            fmt):
-    """The cooperation network: who works with whom, on what, how often.
+def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, offset,
+            scope, fmt):
+    """The cooperation network: who works with whom, on what, how often (the edges most stated first).
 
     \b
     Example:
@@ -126,11 +128,12 @@ def network(db, place, date_from, date_to, event_type, kind, publisher, include_
 
     f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
     with connect(db).connect() as conn:
-        net = run_network(conn, f, relation_type, limit=limit, scope=scope)
+        net = run_network(conn, f, relation_type, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "json") == "json":
         click.echo(json.dumps(net, ensure_ascii=False, indent=2))
-        return
-    names = {n["id"]: n["name"] for n in net["nodes"]}
-    table([[names.get(e["source"]), names.get(e["target"]), e["type"], e["count"], "、".join(e["topics"][:3]),
-            (e["last_date"] or "")[:10]] for e in net["edges"]],
-          ["party", "party", "type", "articles", "topics", "last"])
+    else:
+        names = {n["id"]: n["name"] for n in net["nodes"]}
+        table([[names.get(e["source"]), names.get(e["target"]), e["type"], e["count"], "、".join(e["topics"][:3]),
+                local_day(e["last_date"])] for e in net["edges"]],
+              ["party", "party", "type", "articles", "topics", "last"])
+    shown(net["total"], offset, len(net["edges"]), "edges")

@@ -93,12 +93,16 @@ def filters(place, date_from, date_to, event_type, kind, publisher, include_dupl
         raise click.BadParameter(str(exc)) from None
 
 
-def page_options(default_limit: int):
+LIST_LIMIT = 50  # rows a list shows unless told (search: 20); the last line on stderr says how many were left out
+
+
+def page_options(default_limit: int = LIST_LIMIT, what: str = "rows"):
+    """--limit and --offset: a page of a list, read as a page from the store (never fetched whole and sliced)."""
     def wrap(f):
         f = click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
-                         help="Skip this many rows first.")(f)
+                         help=f"Skip this many {what} first.")(f)
         return click.option("--limit", default=default_limit, show_default=True, type=click.IntRange(1, 100_000),
-                            help="Show at most this many rows.")(f)
+                            help=f"Show at most this many {what}.")(f)
     return wrap
 
 
@@ -118,38 +122,90 @@ def width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def table(rows: list[list], headers: list[str]) -> None:
-    """A plain aligned table that fits the terminal (wide Chinese characters count double)."""
+def clip(s: str, w: int) -> str:
+    """``s`` cut to ``w`` columns (wide Chinese characters count double), ending in … when cut."""
     import unicodedata
 
-    def cut(s: str, w: int) -> str:
-        out, n = "", 0
-        for c in s:
-            cw = 2 if unicodedata.east_asian_width(c) in "WF" else 1
-            if n + cw > w - 1 and width(s) > w:
-                return out + "…"
-            out, n = out + c, n + cw
-        return out
+    if width(s) <= w:
+        return s
+    out, n = "", 0
+    for c in s:
+        cw = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if n + cw > w - 1:
+            break
+        out, n = out + c, n + cw
+    return out + "…"
 
-    cols = shutil.get_terminal_size((120, 20)).columns
+
+def columns() -> int:
+    return shutil.get_terminal_size((120, 20)).columns
+
+
+def table(rows: list[list], headers: list[str]) -> None:
+    """A plain aligned table that fits the terminal (wide Chinese characters count double)."""
+    cols = columns()
     cells = [[str(c if c is not None else "") for c in r] for r in rows]
     widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     while sum(widths) + 2 * len(widths) > cols and max(widths) > 12:
         widths[widths.index(max(widths))] -= 1
-    line = "  ".join(cut(h, w) + " " * (w - width(cut(h, w))) for h, w in zip(headers, widths))
-    click.echo(line)
-    click.echo("-" * min(cols, width(line)))
+
+    def line(r: list[str]) -> str:
+        return "  ".join(clip(c, w) + " " * (w - width(clip(c, w))) for c, w in zip(r, widths)).rstrip()
+
+    click.echo(line(headers))
+    click.echo("-" * min(cols, sum(widths) + 2 * (len(widths) - 1)))
     for r in cells:
-        click.echo("  ".join(cut(c, w) + " " * (w - width(cut(c, w))) for c, w in zip(r, widths)))
+        click.echo(line(r))
 
 
-def shown(total: int, offset: int, n: int, what: str) -> str:
-    """``12 project(s); showing 1–10 (2 left out: --offset 10)``."""
-    if not n:
-        return f"{total} {what}(s)" + (f"; none at offset {offset}" if offset and total else "")
-    left = total - offset - n
-    more = f" ({left} more: --offset {offset + n})" if left > 0 else ""
-    return f"{total} {what}(s); showing {offset + 1}–{offset + n}{more}"
+def shown(total: int, offset: int, n: int, what: str, exact: bool = True) -> None:
+    """The last line of every list, on stderr: ``yrd: 20 of 312 projects shown (--offset 20 for more)``."""
+    of = f"{total:,}" if exact else f"more than {total:,}"
+    if not total:
+        msg = f"no {what} found"
+    elif not n:
+        msg = f"0 of {of} {what} shown (--offset {offset} is past the end)"
+    else:
+        msg = f"{n} of {of} {what} shown" + (f", {offset + 1}–{offset + n}" if offset else "")
+        if not exact or offset + n < total:
+            msg += f" (--offset {offset + n} for more)"
+    click.echo(f"yrd: {msg}", err=True)
+
+
+def amount_text(value: float | None, unit: str | None, approx: str | None = None) -> str:
+    """A figure as an analyst reads it: money in 亿 (``over 3,000.00 亿 CNY``), other figures whole
+    (``2,000,000 TEU``); ``exact`` is not said."""
+    from ..resources import table as rule_table
+
+    if value is None:
+        return ""
+    money = {e.unit for e in rule_table("units") if e.kind == "money"}
+    figure = f"{value / 1e8:,.2f} 亿 {unit}" if unit in money else f"{value:,.10g} {unit or ''}".rstrip()
+    return (f"{approx} " if approx and approx != "exact" else "") + figure
+
+
+def local_time(iso: str | None, with_time: bool = True) -> str:
+    """A stored time in Beijing time with its zone said: ``2023-03-15T02:30:00+00:00`` -> ``2023-03-15 10:30
+    (UTC+8)`` (``with_time=False``: the Beijing day, ``2023-03-15``). A bare date stays a bare date; a time
+    without a zone is Beijing time (as the readers store it)."""
+    from datetime import datetime, timedelta, timezone
+
+    if not iso:
+        return ""
+    if len(iso) <= 10:  # 2023, 2023-03, 2023-03-15
+        return iso
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    beijing = timezone(timedelta(hours=8))
+    t = t.replace(tzinfo=beijing) if t.tzinfo is None else t.astimezone(beijing)
+    return t.strftime("%Y-%m-%d %H:%M (UTC+8)") if with_time else t.strftime("%Y-%m-%d")
+
+
+def local_day(iso: str | None) -> str:
+    """The Beijing day of a stored time (a bare date as it is)."""
+    return local_time(iso, with_time=False)
 
 
 def scope_option(f):

@@ -210,40 +210,62 @@ def _status(target: dict, reports: list[dict], today: date) -> str:
 
 
 def network(conn: Connection, f: Filters, relation_type: str | None = None, limit: int = 500,
-            scope: str = "delta") -> dict:
-    """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents.
+            scope: str = "delta", offset: int = 0) -> dict:
+    """The cooperation network: nodes (places, organisations) and weighted edges with topics, dates, documents;
+    a page of the edges (the most stated first) and ``total``, how many there are.
 
-    Unfiltered, it is read from the edges the writer keeps; with filters, it is built from the relations of
-    the documents that pass them."""
+    Unfiltered, it is read from the edges the writer keeps, a page at a time; with filters, it is built from the
+    relations of the documents that pass them. The delta's network by default (``scope``): an edge to a place
+    elsewhere is left out."""
     if f.plain:
-        q = select(edges).where(edges.c.count > 0)
-        if relation_type:
-            q = q.where(edges.c.type == relation_type)
-        rows = conn.execute(q.order_by(edges.c.count.desc(), edges.c.a, edges.c.b).limit(limit)).all()
-        ranked = []
-        for r in rows:
-            nums = list(conn.scalars(select(edge_docs.c.doc_num).where(and_(
-                edge_docs.c.a == r.a, edge_docs.c.b == r.b, edge_docs.c.type == r.type))
-                .order_by(edge_docs.c.doc_num.desc()).limit(20)))
-            ranked.append({"source": r.a, "target": r.b, "type": r.type, "count": r.count, "topics": json.loads(r.topics),
-                           "documents": nums, "last_date": r.last_date})
-        ids = _sources(conn, {n for e in ranked for n in e["documents"]})
-        for e in ranked:
-            e["documents"] = [ids[n]["id"] for n in e["documents"] if n in ids]
+        total, ranked = _network_stored(conn, relation_type, limit, offset, scope)
     else:
-        ranked = _network_live(conn, f, relation_type, limit)
+        ranked = _network_live(conn, f, relation_type)
+        if scope != "all":
+            away = set()
+            for chunk in _chunks(list({e["source"] for e in ranked} | {e["target"] for e in ranked})):
+                away.update(conn.scalars(select(entities.c.id).where(and_(
+                    entities.c.id.in_(chunk), entities.c.kind == "place",
+                    or_(entities.c.scope.is_(None), entities.c.scope != scope)))))
+            ranked = [e for e in ranked if e["source"] not in away and e["target"] not in away]
+        total, ranked = len(ranked), ranked[offset:offset + limit]
     node_ids = {e["source"] for e in ranked} | {e["target"] for e in ranked}
     nodes = [{"id": n.id, "name": n.name, "kind": n.kind, "subkind": n.subkind, "code": n.code, "lat": n.lat,
               "lon": n.lon, "scope": n.scope} for n in conn.execute(select(entities).where(entities.c.id.in_(node_ids)))]
-    if scope != "all":  # the delta's network by default: an edge to a place elsewhere is left out
-        away = {n["id"] for n in nodes if n["kind"] == "place" and n["scope"] != scope}
-        ranked = [e for e in ranked if e["source"] not in away and e["target"] not in away]
-        kept = {e["source"] for e in ranked} | {e["target"] for e in ranked}
-        nodes = [n for n in nodes if n["id"] in kept]
-    return {"nodes": nodes, "edges": ranked}
+    return {"nodes": nodes, "edges": ranked, "total": total}
 
 
-def _network_live(conn: Connection, f: Filters, relation_type: str | None, limit: int, newest: int = 20_000) -> list[dict]:
+def _network_stored(conn: Connection, relation_type: str | None, limit: int, offset: int,
+                    scope: str) -> tuple[int, list[dict]]:
+    """A page of the edges the writer keeps, with their total; both ends in the scope (a place's scope; an
+    organisation is in every scope)."""
+    a, b = entities.alias("a"), entities.alias("b")
+    cond = [edges.c.count > 0]
+    if relation_type:
+        cond.append(edges.c.type == relation_type)
+    joined = edges
+    if scope != "all":
+        joined = edges.join(a, a.c.id == edges.c.a).join(b, b.c.id == edges.c.b)
+        cond += [or_(end.c.kind != "place", end.c.scope == scope) for end in (a, b)]
+    q = select(edges).select_from(joined).where(and_(*cond))
+    total = conn.scalar(select(func.count()).select_from(q.subquery()))
+    rows = conn.execute(q.order_by(edges.c.count.desc(), edges.c.a, edges.c.b).limit(limit).offset(offset)).all()
+    ranked = []
+    for r in rows:
+        nums = list(conn.scalars(select(edge_docs.c.doc_num).where(and_(
+            edge_docs.c.a == r.a, edge_docs.c.b == r.b, edge_docs.c.type == r.type))
+            .order_by(edge_docs.c.doc_num.desc()).limit(20)))
+        ranked.append({"source": r.a, "target": r.b, "type": r.type, "count": r.count, "topics": json.loads(r.topics),
+                       "documents": nums, "last_date": r.last_date})
+    ids = _sources(conn, {n for e in ranked for n in e["documents"]})
+    for e in ranked:
+        e["documents"] = [ids[n]["id"] for n in e["documents"] if n in ids]
+    return total, ranked
+
+
+def _network_live(conn: Connection, f: Filters, relation_type: str | None, newest: int = 20_000) -> list[dict]:
+    """Every edge stated by the newest ``newest`` relations of the documents that pass the filters, the most
+    stated first (an aggregate: built whole, then paged)."""
     q = (select(facts.c.id, facts.c.type, facts.c.data, facts.c.doc_num)
          .where(and_(is_kind("relation"), passes(f, facts.c.doc_num))).order_by(facts.c.doc_num.desc()).limit(newest))
     if relation_type:
@@ -280,7 +302,7 @@ def _network_live(conn: Connection, f: Filters, relation_type: str | None, limit
                 e["documents"].append(r.doc_id)
                 e["count"] = len(e["documents"])  # articles that state it, not sentences
             e["last_date"] = max(filter(None, [e["last_date"], r.published_at]), default=None)
-    return sorted(found.values(), key=lambda e: -e["count"])[:limit]
+    return sorted(found.values(), key=lambda e: -e["count"])
 
 
 def events(conn: Connection, f: Filters, event_type: str | None = None, limit: int = 100,

@@ -28,8 +28,13 @@ def find_entity(conn: Connection, ref: str) -> dict | None:
     return dict(row._mapping) if row is not None else None
 
 
-def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int = 200) -> dict | None:
-    """Everything known about one entity: its mentions, the facts that involve it, each with its sources."""
+FACTS_COUNT_CAP = 10_000  # an entity's linked facts are counted up to here ("10,000+": facts_total_exact false)
+
+
+def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int = 200,
+                offset: int = 0) -> dict | None:
+    """Everything known about one entity: its mentions, the facts that involve it (newest first, a page of
+    ``limit`` from ``offset``, and ``facts_total``, counted up to a cap), each with its sources."""
     ent = find_entity(conn, ref)
     if ent is None:
         return None
@@ -41,9 +46,11 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
                                                     documents.c.publisher, documents.c.published_at)
                                              .where(documents.c.num.in_(nums)))}
     docs = [by_num[n] for n in nums if n in by_num]
-    roles = conn.execute(select(links.c.fact_id, links.c.role).where(and_(
-        links.c.entity_id == ent["id"], passes(f, links.c.doc_num))).order_by(links.c.day.desc(), links.c.fact_id.desc())
-        .limit(limit)).all()
+    linked_to = and_(links.c.entity_id == ent["id"], passes(f, links.c.doc_num))
+    roles = conn.execute(select(links.c.fact_id, links.c.role).where(linked_to)
+                         .order_by(links.c.day.desc(), links.c.fact_id.desc()).limit(limit).offset(offset)).all()
+    facts_total = conn.scalar(select(func.count()).select_from(
+        select(links.c.fact_id).where(linked_to).limit(FACTS_COUNT_CAP + 1).subquery()))
     by_id = {r.id: r for r in conn.execute(select(facts).where(facts.c.id.in_([r.fact_id for r in roles])))}
     linked = [_WithRole(by_id[r.fact_id], r.role) for r in roles if r.fact_id in by_id]
     ent["aliases"] = json.loads(ent["aliases"])
@@ -63,6 +70,7 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
     ent["documents"] = [{"id": d.id, "title": d.title, "source": d.publisher, "published_at": d.published_at}
                         for d in docs]
     ent["facts"] = [{**e, "role": r.role} for e, r in zip(_evidence(conn, linked), linked)]
+    ent["facts_total"], ent["facts_total_exact"] = min(facts_total, FACTS_COUNT_CAP), facts_total <= FACTS_COUNT_CAP
     if not f.plain:
         ent["mentions"] = conn.scalar(select(func.count()).select_from(facts).where(
             and_(facts.c.entity_id == ent["id"], passes(f, facts.c.doc_num))))

@@ -93,9 +93,31 @@ export function debounce(fn, ms = 250) {
   };
 }
 
-/** "2024-12-26T11:30:00+08:00" -> "2024-12-26" (the stated day; no timezone shifting). */
+const BEIJING = 8 * 60; // minutes east of UTC: every time is shown in Beijing time, the zone of the news itself
+
+/** A stored time (ISO 8601 with its offset) in Beijing time with the zone said:
+ * "2023-03-15T02:30:00+00:00" -> "2023-03-15 10:30 (UTC+8)"; ``withTime`` false: the Beijing day, "2023-03-15".
+ * A bare date stays a bare date; a time without a zone is Beijing time (as the readers store it). */
+export function beijingTime(iso, withTime = true) {
+  if (typeof iso !== "string" || !iso) return "";
+  if (iso.length <= 10) return iso;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(iso);
+  if (!m) return iso.slice(0, 10);
+  let offset = BEIJING;
+  if (m[7] === "Z") offset = 0;
+  else if (m[7]) {
+    const z = m[7].replace(":", "");
+    offset = (z[0] === "-" ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5) || 0));
+  }
+  const t = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)) + (BEIJING - offset) * 60000);
+  const p = (n) => String(n).padStart(2, "0");
+  const d = `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())}`;
+  return withTime ? `${d} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())} (UTC+8)` : d;
+}
+
+/** "2024-12-26T01:30:00+00:00" -> "2024-12-26" (its day in Beijing time; a bare date as it is). */
 export function day(iso) {
-  return typeof iso === "string" && iso ? iso.slice(0, 10) : "";
+  return beijingTime(iso, false);
 }
 
 /** Download ``text`` as a file (used for CSV export). */

@@ -30,7 +30,7 @@ export async function render(view, ctx) {
   row(t("ent_aliases"), ent.aliases && ent.aliases.length ? ent.aliases.join("、") : null);
   if (ent.roles && ent.roles.length) {
     row(t("ent_roles"), h("ul", { class: "doc-list compact" }, ent.roles.map((r) => h("li", null, r.title || "—",
-      r.date ? h("span", { class: "meta" }, " ", r.date) : null, " ", h("a", { href: readerHref(r.doc_id) }, "→")))));
+      r.date ? h("span", { class: "meta" }, " ", day(r.date)) : null, " ", h("a", { href: readerHref(r.doc_id) }, "→")))));
   }
 
   const kpis = h("div", { class: "kpis" },

@@ -2,7 +2,7 @@
 // that toggles kinds, the document's metadata and copies; ?at=START-END scrolls to and flashes that span.
 
 import { get } from "../api.js";
-import { h, clear, day, extLink } from "../dom.js";
+import { h, clear, day, beijingTime, extLink } from "../dom.js";
 import { KIND_ORDER, CLAUSE_KINDS, describe, segments, spansOf } from "../facts.js";
 import { t, kindName } from "../i18n.js";
 import { KIND_COLORS, readerHref, empty } from "../widgets.js";
@@ -86,7 +86,7 @@ export async function render(view, ctx) {
   const dl = h("dl", { class: "facts-dl" });
   const row = (label, value) => { if (value !== null && value !== undefined && value !== "") dl.append(h("dt", null, label), h("dd", null, value)); };
   row(t("rd_publisher"), src.publisher || t("unknown_publisher"));
-  row(t("rd_published"), doc.published_at ? doc.published_at.replace("T", " ").slice(0, 16) : "—");
+  row(t("rd_published"), beijingTime(doc.published_at) || "—");
   row(t("rd_author"), src.author);
   row(t("rd_editor"), meta.editor);
   row(t("rd_url"), src.url ? extLink(src.url, hostOf(src.url)) : null);
