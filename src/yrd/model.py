@@ -228,6 +228,16 @@ class Source:
     author: str | None = None
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 @dataclass
 class RawDocument:
     """One article as a reader found it: decoded but not yet cleaned.
@@ -247,6 +257,14 @@ class RawDocument:
     encoding: str = "utf-8"
     meta: dict[str, Any] = field(default_factory=dict)
     part: int | None = None  # index inside a multi-article container (jsonl line, feed item)
+
+    def __post_init__(self):
+        # NUL is no character of any article, and PostgreSQL refuses it in text where SQLite stores it: it is
+        # dropped here, before cleaning, so both backends store the same (the id still hashes the raw bytes)
+        if "\x00" in self.body:
+            self.body = self.body.replace("\x00", "")
+        if self.meta:
+            self.meta = _without_nul(self.meta)
 
     @cached_property  # (asked by the store lookup and by the cleaner: hashed once)
     def id(self) -> str:

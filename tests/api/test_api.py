@@ -135,7 +135,7 @@ def test_no_response_can_be_framed(client):
     paths += ["/", "/docs", "/openapi.json", "/static/app.js", "/static/vendor/swagger-ui/swagger-ui-bundle.js",
               "/api/documents/ffffffffffffffffffff", "/api/documents/not-an-id", "/no/such/page", "/static/nothing.js"]
     responses = [client.get(p) for p in paths] + [client.post("/api/stats"), client.post("/api/ingest/upload")]
-    assert {r.status_code for r in responses} >= {200, 404, 405, 422, 403}
+    assert {r.status_code for r in responses} >= {200, 404, 405, 422}
     for r in responses:
         directives = [d.strip() for d in r.headers.get("content-security-policy", "").split(";")]
         assert "frame-ancestors 'none'" in directives, (r.request.method, r.url, r.status_code)
@@ -143,13 +143,15 @@ def test_no_response_can_be_framed(client):
 
 
 def test_read_only_unless_started_with_a_token(store_url, tmp_path):
-    with TestClient(create_app(store_url)) as c:
+    with TestClient(create_app(store_url)) as c:  # a read-only server has no ingest routes at all
         r = c.post("/api/ingest/url", json={"url": "http://127.0.0.1:9/x"})
-        assert r.status_code == 403
+        assert r.status_code == 404
+        assert not any(p.startswith("/api/ingest") for p in c.get("/openapi.json").json()["paths"])
     with TestClient(create_app(store_url, token="s3cret")) as c:
         files = {"files": ("a.txt", io.BytesIO("嘉兴与上海签署合作协议\n嘉兴市与上海市签署全面合作协议，共建科创走廊。".encode()), "text/plain")}
         assert c.post("/api/ingest/upload", files=files).status_code == 401
         assert c.post("/api/ingest/upload", files=files, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.post("/api/ingest/upload", files=files, headers={"Authorization": "s3cret"}).status_code == 401
         files["files"][1].seek(0)
         ok = c.post("/api/ingest/upload", files=files, headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200 and ok.json()["new"] == 1

@@ -1,6 +1,7 @@
 """The FastAPI application factory: the JSON API, its OpenAPI docs (offline, vendored Swagger UI) and the dashboard."""
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,20 +18,41 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
-def create_app(url: str, token: str | None = None) -> FastAPI:
-    """An app serving the store at ``url``; read-only unless ``token`` is given (then ingest needs it)."""
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    if getattr(app.state, "ingests", None) is not None:
+        app.state.ingests.close()  # the ingest process ends with the server
+
+
+def create_app(url: str, token: str | None = None, fetch_allow: str | None = None,
+               max_upload: int | None = None, limits: dict | None = None) -> FastAPI:
+    """An app serving the store at ``url``; read-only unless ``token`` is given (then the ingest routes exist and
+    need it). ``fetch_allow``: networks an ingest by URL may reach although they are the server's own."""
+    from .. import settings
+    from ..read.fetch import parse_allow
+
     engine = open_store(url)
     app = FastAPI(title="yrd — Yangtze River Delta Integration Observatory", version=__version__,
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, lifespan=_lifespan,
                   description="Articles, facts with their evidence, projects, targets and the cooperation network "
                               "of 长三角一体化. Every fact carries its sources (document, title, publisher, date, span).")
     app.state.engine, app.state.url, app.state.token = engine, url, token
+    app.state.fetch_allow = parse_allow(settings.get("fetch_allow", fetch_allow))
 
-    from .ingest import router as ingest_router
+    from .guard import Guard
     from .routes import router
+    from .work import Ingests, Slots
 
     app.include_router(router)
-    app.include_router(ingest_router)
+    app.state.exports = Slots(2, "exports", 10)
+    if token:  # a read-only server has no ingest routes at all
+        from .ingest import router as ingest_router
+
+        app.include_router(ingest_router)
+        app.state.ingests = Ingests()
+    # (``limits``: path -> (requests a minute, burst) per client without the token; default api/guard.py's HEAVY)
+    app.add_middleware(Guard, token=token, max_upload=settings.get("max_upload", max_upload), limits=limits)
 
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 

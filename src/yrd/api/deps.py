@@ -44,11 +44,29 @@ def filters(
     return f
 
 
+def filters_of_organizations(
+    place: Annotated[str | None, Query(pattern=r"^\d{6}$", description="Adcode; a city includes its districts (330400)")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="Published on or after YYYY[-MM[-DD]]")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="Published on or before YYYY[-MM[-DD]]")] = None,
+    event_type: Annotated[str | None, Query(description="One of: " + choices("event_types"))] = None,
+    publisher: Annotated[str | None, Query(max_length=200)] = None,
+    include_duplicates: bool = False,
+) -> Filters:
+    """The common filters but ``kind``, which ``/api/organizations`` takes for the entity's own kind."""
+    return filters(place, date_from, date_to, event_type, None, publisher, include_duplicates)
+
+
+#: the largest offset a list takes (past it nothing is listed; a larger integer is refused, not overflowed)
+MAX_OFFSET = 10**9
+
+
 class Page:
-    def __init__(self, limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0):
+    def __init__(self, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0):
         self.limit, self.offset = limit, offset
 
 
 Conn = Annotated[Connection, Depends(connection)]
 Filt = Annotated[Filters, Depends(filters)]
+OrgFilt = Annotated[Filters, Depends(filters_of_organizations)]
 Paging = Annotated[Page, Depends(Page)]

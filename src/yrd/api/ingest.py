@@ -1,35 +1,31 @@
-"""Ingest through the API: only when the server was started with a token, and only with that token."""
+"""Ingest through the API: these routes exist only when the server was started with a token, and need it.
+
+The token is checked before a body is read (``api/guard.py``), the body is capped while it streams in, and the
+ingest itself runs in the server's ingest process, a few at a time (``api/work.py``): the event loop and every
+other route stay free while an upload is ingested. Fetches by URL refuse the server's own networks
+(``yrd.read.fetch``) unless ``--fetch-allow`` names them.
+"""
 from __future__ import annotations
 
 import hmac
+import re
+import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from .. import settings
-from ..ingest import ingest
 
 router = APIRouter(prefix="/api/ingest")
-_ONE_AT_A_TIME = threading.Lock()  # ingests through the API run one after another, in a worker thread
-
-
-def _ingest(paths: list[str], url: str):
-    """An ingest in this worker thread (never on the event loop), one at a time; the process is not tuned."""
-    with _ONE_AT_A_TIME:
-        return ingest(paths, url)
 
 
 def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """The same check the guard makes before the body (kept here too: a route must not rely on its caller)."""
+    scheme, _, given = (authorization or "").partition(" ")
     token = request.app.state.token
-    if not token:
-        raise HTTPException(403, "this server is read-only: start it with --token to allow ingest")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
 
@@ -38,24 +34,36 @@ class UrlIn(BaseModel):
     url: str = Field(pattern=r"^https?://", max_length=2000, description="A page or an RSS/Atom feed")
 
 
-def _summary(result) -> dict:
-    return {**result.as_dict(), "errors": [str(f) for f in result.failures if not f.skipped][:50],
-            "not_articles": [str(f) for f in result.failures if f.skipped][:50]}
+def _public(result: dict, tmp: str | None = None) -> dict:
+    """The summary with the server's temporary paths replaced by the uploaded files' names."""
+    if tmp:
+        prefix = re.compile(re.escape(tmp.rstrip("/") + "/") + r"\d{3}-")
+        for key in ("errors", "not_articles"):
+            result[key] = [prefix.sub("", line) for line in result[key]]
+        result["lines"] = [prefix.sub("", line) for line in result["lines"]]
+    return {**result["summary"], "errors": result["errors"], "not_articles": result["not_articles"]}
 
 
 @router.post("/url", dependencies=[Depends(require_token)], summary="Fetch and ingest a page or feed by URL")
-def ingest_url(request: Request, body: UrlIn) -> dict:
-    return _summary(_ingest([body.url], request.app.state.url))
+async def ingest_url(request: Request, body: UrlIn) -> dict:
+    state = request.app.state
+    return _public(await state.ingests.run([body.url], state.url, True, state.fetch_allow))
 
 
 @router.post("/upload", dependencies=[Depends(require_token)], summary="Ingest uploaded files (any supported shape)")
 async def ingest_upload(request: Request, files: Annotated[list[UploadFile], File()]) -> dict:
-    limit = settings.get("max_bytes")
-    with tempfile.TemporaryDirectory(prefix="yrd-upload-") as tmp:
+    # (the body as a whole is capped by --max-upload; each file is read as a file is: over --max-bytes for one
+    # article it is refused, a JSON Lines stream is read line by line)
+    tmp = tempfile.mkdtemp(prefix="yrd-upload-")
+    try:
         for i, up in enumerate(files):
-            data = await up.read(limit + 1)
-            if len(data) > limit:
-                raise HTTPException(413, f"{up.filename}: over {settings.format_size(limit)}")
             name = Path(up.filename or f"upload-{i}").name or f"upload-{i}"
-            (Path(tmp) / f"{i:03d}-{name}").write_bytes(data)
-        return _summary(await run_in_threadpool(_ingest, [tmp], request.app.state.url))
+            with open(Path(tmp) / f"{i:03d}-{name}", "wb") as out:
+                while chunk := await up.read(1 << 20):
+                    out.write(chunk)
+        state = request.app.state
+        return _public(await state.ingests.run([tmp], state.url, True, state.fetch_allow), tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for up in files:
+            await up.close()

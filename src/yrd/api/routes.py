@@ -1,16 +1,17 @@
 """JSON endpoints: documents, search, places, organisations, projects, targets, events, relations, stats."""
 from __future__ import annotations
 
+import os
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from ..errors import YrdError
-from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, MODALITIES, PLACE_LEVELS, RELATION_TYPES, SCOPES,
-                     TARGET_STATUSES, VOCABULARY)
+from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, MODALITIES, ORG_KINDS, PLACE_LEVELS, PROJECT_KINDS,
+                     RELATION_TYPES, SCOPES, TARGET_STATUSES, VOCABULARY)
 from ..store import query as Q
-from .deps import Conn, Filt, Paging
+from .deps import Conn, Filt, OrgFilt, Paging
 
 router = APIRouter(prefix="/api")
 Scope = Annotated[str, Query(pattern="^(" + "|".join((*SCOPES, "all")) + ")$",
@@ -96,8 +97,9 @@ def place(conn: Conn, f: Filt, adcode: str) -> dict:
 
 
 @router.get("/organizations", summary="Organisations and projects by the number of articles that mention them")
-def organizations(conn: Conn, f: Filt, page: Paging,
-                  kind: Annotated[str | None, Query(max_length=20)] = None,
+def organizations(conn: Conn, f: OrgFilt, page: Paging,
+                  kind: Annotated[str | None, Query(pattern=one_of((*ORG_KINDS, *PROJECT_KINDS)),
+                                                    description="An organisation's or project's own kind")] = None,
                   name: Annotated[str | None, Query(max_length=100)] = None) -> dict:
     total, items = Q.organizations(conn, f, kind, name, page.limit, page.offset)
     return _page(total, items, page)
@@ -149,11 +151,16 @@ def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A
     return Q.network(conn, f, type, limit, scope=scope)
 
 
-@router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, parquet")
-def export_file(conn: Conn, f: Filt, format: Annotated[str, Query(pattern=one_of(EXPORT_FORMATS))] = "xlsx",  # noqa: A002
+@router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, "
+                               "parquet (a zip of documents.parquet and facts.parquet)")
+def export_file(request: Request, conn: Conn, f: Filt,
+                format: Annotated[str, Query(pattern=one_of(EXPORT_FORMATS))] = "xlsx",  # noqa: A002
                 table: Annotated[str, Query(pattern=one_of(EXPORT_TABLES))] = "projects"):
-    import os
+    """Written into a temporary directory that is removed once the response is sent, or when the export fails;
+    at most two exports run at once (503 beyond), and each client may start a few a minute (429 beyond)."""
+    import shutil
     import tempfile
+    import zipfile
 
     from fastapi.responses import FileResponse
     from starlette.background import BackgroundTask
@@ -161,12 +168,22 @@ def export_file(conn: Conn, f: Filt, format: Annotated[str, Query(pattern=one_of
     from ..export import export
 
     suffix = {"xlsx": ".xlsx", "csv": ".csv", "jsonl": ".jsonl", "geojson": ".geojson", "parquet": ".parquet"}[format]
-    fd, path = tempfile.mkstemp(prefix="yrd-export-", suffix=suffix)
-    os.close(fd)
-    try:
-        export(conn, format, path, f, table=table if format == "csv" else "documents")
-    except YrdError as exc:
-        os.unlink(path)
-        raise HTTPException(422, str(exc)) from None
     name = f"yrd-{table if format == 'csv' else 'knowledge-base'}{suffix}"
-    return FileResponse(path, filename=name, background=BackgroundTask(os.unlink, path))
+    with request.app.state.exports:
+        tmp = tempfile.mkdtemp(prefix="yrd-export-")
+        try:
+            path = os.path.join(tmp, name)
+            export(conn, format, path, f, table=table if format == "csv" else "documents")
+            if format == "parquet":  # documents and facts: two files, sent as one zip (stored: parquet is compressed)
+                name = name.removesuffix(".parquet") + ".zip"
+                with zipfile.ZipFile(os.path.join(tmp, name), "w", zipfile.ZIP_STORED) as z:
+                    z.write(path, "documents.parquet")
+                    z.write(path.removesuffix(".parquet") + ".facts.parquet", "facts.parquet")
+                path = os.path.join(tmp, name)
+        except YrdError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise HTTPException(422, str(exc)) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return FileResponse(path, filename=name, background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))

@@ -48,7 +48,7 @@ def parse_day(value: str | None, name: str = "date") -> date | None:
     try:
         parts = [int(x) for x in value.split("-")]
         return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
         raise YrdError(f"{name}={value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
