@@ -21,7 +21,7 @@ from . import settings
 from .pipeline import STEPS, Failure, Known, reason_kind, run, warm_up
 from .read import ReadOptions
 from .read.inputs import iter_paths
-from .store.db import make_engine, trim_wal
+from .store.db import StoreFault, make_engine, store_fault, trim_wal
 from .store.rows import DocRows, rows
 from .store.write import BatchResult, Busy, write_batch
 
@@ -97,13 +97,23 @@ class StoredIds:
         if not self.url or not isinstance(doc_id, str):
             return False
         if self._conn is None or self._pid != os.getpid():  # not a connection inherited across a fork
-            self._conn = make_engine(self.url).connect()
+            try:
+                self._conn = make_engine(self.url).connect()
+            except SQLAlchemyError as exc:
+                _stop_on_fault(exc)
+                raise
             self._pid = os.getpid()
             self._sql = f"SELECT 1 FROM documents WHERE id = {'?' if self._conn.dialect.name == 'sqlite' else '%s'}"
         try:
             return self._conn.exec_driver_sql(self._sql, (doc_id,)).first() is not None
+        except SQLAlchemyError as exc:
+            _stop_on_fault(exc)
+            raise
         finally:
-            self._conn.rollback()  # hold no snapshot between lookups
+            try:
+                self._conn.rollback()  # hold no snapshot between lookups
+            except SQLAlchemyError:
+                self._conn = None  # (a lost connection: the next lookup opens a new one)
 
     def __getstate__(self):
         return {"url": self.url}
@@ -195,17 +205,20 @@ class BatchWriter:
             except OperationalError as exc:
                 if "locked" in str(exc.orig) or "busy" in str(exc.orig):
                     return  # SQLite: another writer is in; write after the next input
-            except SQLAlchemyError:
-                pass  # a document the database refuses: the patient path below finds it and stores the rest
+                _stop_on_fault(exc)
+            except SQLAlchemyError as exc:
+                _stop_on_fault(exc)  # else a document the database refuses: the patient path below finds it
         try:
             with self.engine.begin() as conn:
                 self.summary.add(write_batch(conn, self.batch))
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError) as exc:
+            _stop_on_fault(exc)
             for item in self.batch:
                 try:
                     with self.engine.begin() as conn:
                         self.summary.add(write_batch(conn, [item]))
-                except SQLAlchemyError as exc:
+                except (SQLAlchemyError, OSError) as exc:
+                    _stop_on_fault(exc)
                     doc = item.document
                     where = doc.source_path or doc.source_url or doc.id
                     reason = str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:160]
@@ -219,6 +232,14 @@ class BatchWriter:
     def close(self) -> None:
         self.flush()
         self.engine.dispose()
+
+
+def _stop_on_fault(exc: BaseException) -> None:
+    """Raise :class:`StoreFault` if ``exc`` is the store failing (lost connection, full disk), not a document."""
+    reason = store_fault(exc)
+    if reason:
+        raise StoreFault(f"{reason}: the ingest stops here; what was stored before is kept, run the same command "
+                         "again to resume") from None
 
 
 def take(summary: Summary, items: list, writer: BatchWriter | None, on_failure) -> None:

@@ -18,6 +18,7 @@ import queue
 from collections.abc import Callable, Iterator
 
 from .errors import InputError
+from .store.db import StoreFault
 from .batches import BatchWriter, Run, StoredIds, Summary, process_target, take, tuned_collector
 from .pipeline import Failure, read_failure
 from .read.inputs import iter_paths
@@ -51,6 +52,13 @@ def in_process(job: Run) -> None:
 def _worker_main(job: Run, tasks, results) -> None:
     """A worker process: inputs from ``tasks`` until None; every batch it fills it writes itself. It says which
     inputs it starts on, so that if it dies the parent can name them."""
+    try:
+        _work(job, tasks, results)
+    except StoreFault as exc:  # the store failed: the parent stops the run and says so once
+        results.put(("fault", os.getpid(), None, str(exc), 0))
+
+
+def _work(job: Run, tasks, results) -> None:
     with tuned_collector(warm=False):  # (the parent loaded the tables before the fork)
         stored = StoredIds(job.lookup)
         summary = Summary()
@@ -114,6 +122,10 @@ def _parallel(job: Run, workers: int) -> None:
         if kind == "start":
             inflight[pid] = failures  # (the chunk)
             return False
+        if kind == "fault":
+            for p in procs:
+                p.terminate()
+            raise StoreFault(failures)  # (its message)
         inflight.pop(pid, None)
         summary.documents += delta["documents read"]
         summary.new += delta["new"]

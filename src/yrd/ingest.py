@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from .batches import (BatchWriter, IngestOptions, Run, StoredIds, Summary, count_inputs, process_target,
                       tuned_collector, warm_up)
 from .executors import Executor, local
+from .store.db import StoreFault
 from .store.schema import documents, ingest_log
 from .upgrade import open_store
 
@@ -46,7 +47,11 @@ def ingest(paths: list[str], url: str, options: IngestOptions | None = None, *, 
     # an input is looked up in the store only if the store held something when the run began (a re-run, a
     # resumed or an added-to store): within one run, the writer finds the same document twice by itself
     job = Run(list(paths), url, None if empty else url, options, summary, progress, on_failure)
-    (executor or local(options.workers))(job)
+    try:
+        (executor or local(options.workers))(job)
+    except StoreFault as exc:
+        exc.summary = summary  # what the run did before the store failed (the caller prints it)
+        raise
     with engine.begin() as conn:
         conn.execute(update(ingest_log).where(ingest_log.c.id == log_id).values(
             finished_at=datetime.now(timezone.utc).replace(tzinfo=None),

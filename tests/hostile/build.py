@@ -35,15 +35,7 @@ def breadcrumb(levels: int) -> str:
     return "首页 > " + " > ".join(["新闻"] * levels) + " >"
 
 
-CASES: dict[str, str] = {}  # name -> what it is (the test reads this to know what to expect)
-
-
-def case(name: str, what: str):
-    def register(fn):
-        CASES[name] = what
-        fn.case = name
-        return fn
-    return register
+CASES: dict[str, str] = {}  # name -> what it is
 
 
 def build(out: Path, scale: float = 1.0) -> dict[str, Path]:

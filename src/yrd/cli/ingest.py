@@ -35,6 +35,7 @@ def ingest(paths, db, workers, batch, max_bytes, timeout, budget, progress, engi
       yrd ingest feed.xml --db postgresql://postgres@127.0.0.1:5432/yrd
     """
     from ..ingest import IngestOptions, count_inputs, tuned_collector
+    from ..store.db import StoreFault
     from ..ingest import ingest as run_ingest
 
     url = store_url(db)
@@ -64,6 +65,14 @@ def ingest(paths, db, workers, batch, max_bytes, timeout, budget, progress, engi
         with tuned_collector(warm=engine == "local"):
             summary = run_ingest(list(paths), url, options, progress=bar.update if bar is not None else None,
                                  on_failure=failed, executor=executor)
+    except StoreFault as exc:  # one line, after what the run did before: documents are not blamed for it
+        if bar is not None:
+            bar.close()
+            bar = None
+        for line in exc.summary.lines() if getattr(exc, "summary", None) else ():
+            click.echo(f"yrd: {line}", err=True)
+        click.echo(f"yrd: error: {exc}", err=True)
+        sys.exit(1)
     except YrdError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -19,13 +19,13 @@ portfolios (aggregates of many projects) apart.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from ..model import Document, entity_key
 from ..resources import words
 from .context import Context
 from .entities import name_before
-from .text import clauses
+from .text import LONGEST_SENTENCE, clauses
 
 _NAMED = re.compile(r"项目|工程|基地|基金|产业园|产业基地|科技园|创新中心|研究院|物流园|产业城")
 _KIND_OF_ORG = {"project": "infrastructure", "park": "park", "platform": "platform"}
@@ -39,7 +39,10 @@ _INVEST = re.compile(r"(?:计划)?(?:总投资|投资总额|投资额|总投入|
                      r"(?:为|约为|约|达|达到|超过|超|逾|近|共|合计|预计)?$")
 _INVEST_AFTER = re.compile(r"[，,]?(?:项目)?(?:计划)?(?:总投资|投资总额|投资额|总投入|投资|投入|造价|总造价|估算投资|概算)(?:额)?"
                            r"(?:为|约为|约|达|达到|超过|超|逾|近|共|合计|预计)?")
-_COUNT = re.compile(r"[\d一二三四五六七八九十百千两]+(?:多|余)?个(?:重大|重点|产业|签约|开工|竣工)?(?:项目|工程)"
+# (a count starts where its run of numerals starts, and takes the whole run: a long run is read once, not once
+# from each of its characters)
+_COUNT = re.compile(r"(?<![\d一二三四五六七八九十百千两])[\d一二三四五六七八九十百千两]++(?:多|余)?个"
+                    r"(?:重大|重点|产业|签约|开工|竣工)?(?:项目|工程)"
                     r"|项目[\d一二三四五六七八九十百千两]+(?:多|余)?个")
 _STAGE_OF_EVENT = {"approval": "approval", "signing": "signing", "groundbreaking": "groundbreaking",
                    "completion": "completion", "launch": "launch", "unveiling": "launch"}
@@ -61,6 +64,9 @@ def find_projects(doc: Document) -> tuple[list[dict], list[dict]]:
     found: dict[str, dict] = {}
     names = _names(ctx, doc)
     spans = [(a, b) for _, _, a, b in names]
+    span_ends = sorted(b for _, b in spans)
+    by_start = sorted(spans)
+    span_starts = [a for a, _ in by_start]
     for name, kind, start, end in names:
         key = entity_key(name)
         project = found.get(key)
@@ -73,15 +79,19 @@ def find_projects(doc: Document) -> tuple[list[dict], list[dict]]:
             project["mentions"].append({"start": start, "end": end, "text": text[start:end]})
         # its own part of the clause: up to the projects named before and after it (a list of projects shares a
         # clause, not its places)
-        seg_start = max([c_start] + [b for a, b in spans if c_start <= b <= start])
-        seg_end = min([c_end] + [a for a, b in spans if end <= a < c_end])
+        i = bisect_right(span_ends, start) - 1  # (the nearest end at or before it, and start after it: bisect)
+        seg_start = max(c_start, span_ends[i]) if i >= 0 and span_ends[i] >= c_start else c_start
+        j = bisect_left(span_starts, end)
+        seg_end = min(c_end, span_starts[j]) if j < len(span_starts) and span_starts[j] < c_end else c_end
         for place in _places(ctx, name, start, end, seg_start, seg_end):
             if place not in project["places"]:
                 project["places"].append(place)
         if project["investment"] is None:
             project["investment"] = _investment(ctx, start, end, c_start, c_end, money_of_groups, taken) or \
                 _subjects_investment(ctx, start, end, spans, money_of_groups)
-        project["stages"].extend(_stages(ctx, doc, start, end, c_start, c_end, spans))
+        # the names around it (no farther than a longest sentence: none farther can be nearer to its trigger)
+        near = by_start[bisect_left(span_starts, start - LONGEST_SENTENCE):bisect_left(span_starts, end + LONGEST_SENTENCE)]
+        project["stages"].extend(_stages(ctx, doc, start, end, c_start, c_end, near))
     out = []
     for project in found.values():
         stages = _distinct(project["stages"])
@@ -115,8 +125,11 @@ def _names(ctx: Context, doc: Document) -> list[tuple[str, str, int, int]]:
     place_starts = [a for a, _ in place_spans]
     reversed_text = text[::-1]
     orgs = sorted((m["start"], m["end"]) for o in doc.organizations for m in o["mentions"])
+    org_starts = [a for a, _ in orgs]
     for m in _NAMED.finditer(text):
-        if any(a <= m.start() and m.end() <= b for a, b in orgs):
+        # (mentions do not nest: the one that starts last at or before the word is the only one that may hold it)
+        i = bisect_right(org_starts, m.start()) - 1
+        if i >= 0 and m.end() <= orgs[i][1]:
             continue  # the organisation extractor named it already (…产业园 is a park)
         got = name_before(text, m.start(), m.end(), reversed_text, place_spans, place_starts)
         if got is None:
@@ -162,9 +175,11 @@ def _proper(prefix: str, ctx: Context, whole: str | None = None) -> bool:
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around a mention (a sentence's comma-separated part; the whole sentence if it is short)."""
-    s_start = max(text.rfind(c, 0, start) for c in "。！？；\n") + 1
-    s_end = min((i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0), default=len(text))
+    """The clause around a mention (a sentence's comma-separated part; the whole sentence if it is short). Looked
+    for at most a longest sentence away (extract/text.py), so a page without punctuation costs no more."""
+    lo, hi = max(0, start - LONGEST_SENTENCE), min(len(text), end + LONGEST_SENTENCE)
+    s_start = max(max(text.rfind(c, lo, start) for c in "。！？；\n") + 1, lo)
+    s_end = min((i for i in (text.find(c, end, hi) for c in "。！？；\n") if i >= 0), default=hi)
     for a, b in clauses(text, s_start, s_end):
         if a <= start < b:
             return a, max(b, end)
@@ -264,7 +279,8 @@ def _stages(ctx: Context, doc: Document, start: int, end: int, c_start: int, c_e
                     "start": e["start"], "end": e["end"], "text": e["text"]})
     # construction and planning words: after it in its own part (X加快建设), else the last before it in its sentence
     # (规划建设A、B和C: the list shares the verb)
-    s_start = max(text.rfind(c, 0, start) for c in "。！？；\n") + 1
+    lo = max(0, start - LONGEST_SENTENCE)
+    s_start = max(max(text.rfind(c, lo, start) for c in "。！？；\n") + 1, lo)
     seg_end = min([c_end] + [a for a, b in others if end <= a < c_end])
     words = [m for m in _STAGE_WORD.finditer(text, end, seg_end)] or \
         [m for m in _STAGE_WORD.finditer(text, s_start, start)][-1:]

@@ -84,6 +84,39 @@ def make_engine(url: str, writer: bool = False) -> Engine:
         raise YrdError(f"{url}: cannot open this database URL ({exc})") from None
 
 
+class StoreFault(YrdError):
+    """The store itself failed (its connection is lost, its disk is full, its file is gone): no document is to
+    blame, and the run stops. Everything committed before stays; the same command resumes."""
+
+
+# PostgreSQL's SQLSTATE classes of a failing server, not a refused document: connection exceptions (08),
+# insufficient resources (53: disk full, out of memory, too many connections), operator intervention (57:
+# shutdown, restart), system errors (58: I/O)
+_FAULT_STATES = ("08", "53", "57", "58")
+_SQLITE_FAULTS = re.compile(r"disk is full|disk I/O error|unable to open database file|readonly database|"
+                            r"database disk image is malformed|no such table|file is not a database", re.I)
+
+
+def store_fault(exc: BaseException) -> str | None:
+    """One line saying how the store failed, if ``exc`` is the store's failure rather than a document's."""
+    from sqlalchemy.exc import DBAPIError
+
+    orig = getattr(exc, "orig", None)
+    message = str(orig if orig is not None else exc).strip().splitlines()[0][:200] if str(orig or exc).strip() \
+        else type(exc).__name__
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return f"the connection to the database was lost ({message})"
+    state = getattr(orig, "sqlstate", None) or ""
+    if state[:2] in _FAULT_STATES:
+        return f"the database failed ({message})"
+    if type(orig).__name__ in ("OperationalError", "InterfaceError") and (
+            (orig.__class__.__module__.startswith("psycopg") and not state) or _SQLITE_FAULTS.search(message)):
+        return f"the database failed ({message})"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"the store's disk failed ({exc.strerror or exc})"
+    return None
+
+
 def heads() -> set[str]:
     """The newest migrations' revision ids, read from the migration files (without importing Alembic, which
     costs a command a fifth of a second)."""
