@@ -5,7 +5,6 @@ are not speed checks."""
 import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
