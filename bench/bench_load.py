@@ -45,29 +45,30 @@ QUERIES = [q for q in (H.ROOT / "tests" / "store" / "search_queries.txt").read_t
 ROUTES = ("stats", "documents", "search", "places", "projects", "events", "relations", "entities")
 
 
-def route_picker(refs: list[str]):
-    """rng -> (route, target): the requests the dashboard's views send (web/static/js/views/*.js)."""
+def route_picker(refs: list[str], mix: str = "dashboard"):
+    """rng -> (route, target). ``dashboard``: the requests the dashboard's views send (web/static/js/views/*.js:
+    whole lists of 500 to 5,000 rows); ``light``: bench/bench_latency.py's, one screenful each."""
     quoted = [urllib.parse.quote(q) for q in QUERIES]
     refs = [urllib.parse.quote(r, safe=":") for r in refs]
+    light = mix == "light"
+    fixed = {
+        "stats": ["/api/stats"],
+        "documents": ["/api/documents?limit=50"] if light else ["/api/documents?limit=8"],  # the map's latest
+        "places": ["/api/places?limit=500"] if light else ["/api/places?limit=5000&scope=delta"],
+        "projects": ["/api/projects?limit=50"] if light else ["/api/projects?scope=delta&limit=500&offset=0"],
+        "events": ["/api/events?limit=100"] if light else ["/api/events?modality=happened&limit=500&offset=0"],
+        # the map's cooperation edges, or the network view's graph
+        "relations": ["/api/relations?type=cooperation"] if light else [
+            "/api/relations?type=cooperation&limit=5000&scope=delta", "/api/relations?scope=delta&limit=1000"],
+    }
 
     def pick(rng: random.Random) -> tuple[str, str]:
         route = rng.choice(ROUTES)
-        if route == "stats":
-            return route, "/api/stats"
-        if route == "documents":
-            return route, "/api/documents?limit=8"  # the map's latest articles
         if route == "search":
-            return route, f"/api/search?q={rng.choice(quoted)}&limit=20"
-        if route == "places":
-            return route, "/api/places?limit=5000&scope=delta"
-        if route == "projects":
-            return route, "/api/projects?scope=delta&limit=500&offset=0"
-        if route == "events":
-            return route, "/api/events?modality=happened&limit=500&offset=0"
-        if route == "relations":  # the map's cooperation edges or the network view's graph
-            return route, rng.choice(["/api/relations?type=cooperation&limit=5000&scope=delta",
-                                      "/api/relations?scope=delta&limit=1000"])
-        return route, f"/api/entities/{rng.choice(refs)}"
+            return route, f"/api/search?q={rng.choice(quoted)}&limit={50 if light else 20}"
+        if route == "entities":
+            return route, f"/api/entities/{rng.choice(refs)}"
+        return route, rng.choice(fixed[route])
 
     return pick
 
@@ -175,7 +176,8 @@ def run_phase(key: str, url: str, args, pick, tmp: Path, side=None) -> dict:
         warm = random.Random(0)
         for _ in range(30):  # every route once or more: the first answers read pages into memory
             server.get_json(pick(warm)[1])
-        load = Load(server.port, pick, clients=args.clients, timeout=args.timeout, retry_cap=args.retry_cap)
+        load = Load(server.port, pick, clients=args.clients, rate=args.rate, timeout=args.timeout,
+                    retry_cap=args.retry_cap)
         out = {"key": key, "load": load, "server_pid": server.proc.pid}
         cpu = Cpu(server.proc.pid)
         asyncio.run(_drive(load, args, cpu, side, server, token, out))
@@ -260,24 +262,35 @@ class Upload:
             conn.close()
 
     async def run(self, server, token: str, start: float, out: dict) -> None:
+        """The upload; answered 503, it is sent again as Retry-After says (at most 5 times, 10 s apart)."""
         await asyncio.sleep(self.lead)
-        conn = Conn(server.port)
         t0 = time.perf_counter() - start
-        out["upload"] = {"t0": t0, "mb": len(self.data) / 2**20, "articles": self.articles}
-        sent = []
-        self.task = asyncio.ensure_future(conn.request(
-            "POST", "/api/ingest/upload", (("Content-Type", self.ctype), ("Authorization", f"Bearer {token}")),
-            self.body, sent=lambda: sent.append(time.perf_counter() - start)))
-        try:
-            status, _, body = await self.task
-            out["upload"].update(status=status, body=body[:2000])
-        except asyncio.CancelledError:
-            out["upload"].update(status="no answer")
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-            out["upload"].update(status=f"conn {type(exc).__name__}")
-        finally:
-            conn.close()
-        out["upload"].update(t1=time.perf_counter() - start, sent=sent[0] if sent else None)
+        out["upload"] = up = {"t0": t0, "mb": len(self.data) / 2**20, "articles": self.articles, "refused": 0}
+        sent: list[float] = []
+        headers = (("Content-Type", self.ctype), ("Authorization", f"Bearer {token}"))
+        for _ in range(6):
+            conn = Conn(server.port)
+            self.task = asyncio.ensure_future(conn.request(
+                "POST", "/api/ingest/upload", headers, self.body, sent=lambda: sent.append(time.perf_counter() - start)))
+            try:
+                status, hdrs, body = await self.task
+                up.update(status=status, body=body[:2000])
+            except asyncio.CancelledError:
+                up.update(status="no answer")
+                break
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                up.update(status=f"conn {type(exc).__name__}")
+                break
+            finally:
+                conn.close()
+            if status != 503:
+                break
+            up["refused"] += 1
+            try:
+                await asyncio.sleep(min(10.0, float(hdrs.get("retry-after", "1"))))
+            except ValueError:
+                await asyncio.sleep(1.0)
+        up.update(t1=time.perf_counter() - start, sent=sent[0] if sent else None)
 
     async def give_up(self, out: dict) -> None:
         self.task.cancel()
@@ -294,7 +307,7 @@ def describe(records: list[Record], t0: float, t1: float) -> dict:
     for r in rs:
         if r.outcome not in ("ok", "503"):
             bad[r.outcome] = bad.get(r.outcome, 0) + 1
-    return {"n": len(ok), "rate": len(ok) / max(1e-9, t1 - t0), "p50": H.pct(ok, 50), "p95": H.pct(ok, 95),
+    return {"n": len(ok), "rate": len(ok) / (t1 - t0) if t1 - t0 >= 0.5 else float("nan"), "p50": H.pct(ok, 50), "p95": H.pct(ok, 95),
             "p99": H.pct(ok, 99), "max": max((r.t1 - r.t0 for r in rs), default=float("nan")),
             "over1": sum(1 for x in ok if x > 1.0), "n503": sum(1 for r in rs if r.outcome == "503"),
             "errors": bad, "gap": max(gaps, default=0.0), "span": t1 - t0}
@@ -357,7 +370,7 @@ def report(res: dict, args) -> None:
         print(f"  the writer: {wrote:,} documents written in the phase (as /api/stats saw them"
               + (f", from {grew[0]:.0f} s to {grew[-1]:.0f} s" if grew else "") + f"); it {state} after "
               f"{res.get('writer_ran', 0):.0f} s" + (f"; its last line: {last}" if last else ""))
-        if grew:
+        if grew and grew[-1] - grew[0] >= 2:
             print(f"  while documents were being written ({grew[0]:.0f}-{grew[-1]:.0f} s): "
                   f"{line(describe(recs, grew[0], grew[-1]))}")
     if res["key"] == "c":
@@ -380,8 +393,12 @@ def report(res: dict, args) -> None:
             elif "body" in up:
                 summary = ": " + up["body"][:200].decode(errors="replace")
             sent = f"body sent {up['sent'] - t0:.1f} s after it began, " if up.get("sent") else ""
+            sent += f"refused with 503 {up['refused']} time(s) first, " if up.get("refused") else ""
+            before = [n for t, n in seen if t <= t0]
+            stored = (f"; /api/stats counted {seen[-1][1] - before[-1]:+,} documents at {seen[-1][0]:.0f} s" if
+                      before and seen else "")
             print(f"  the upload ({up['mb']:.1f} MB, {up['articles']:,} articles) began at {t0:.1f} s; {sent}"
-                  f"answer {up.get('status')} at {t1:.1f} s ({t1 - t0:.1f} s){summary}")
+                  f"answer {up.get('status')} at {t1:.1f} s ({t1 - t0:.1f} s){summary}{stored}")
             print(f"  during the upload and its ingest ({t0:.0f}-{busy_until:.0f} s): "
                   f"{line(describe(recs, t0, busy_until))}")
             routes_table(recs, t0, busy_until)
@@ -399,6 +416,10 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=H.default_inputs(), help="inputs of the store (default: "
                     "../shared/corpus, else samples/articles)")
     ap.add_argument("--clients", type=int, default=50, help="simultaneous users (default 50)")
+    ap.add_argument("--rate", type=float, help="open loop: requests arriving per second, served by the --clients "
+                    "connections (default: closed loop, each user asks again as soon as answered)")
+    ap.add_argument("--mix", choices=("dashboard", "light"), default="dashboard", help="the dashboard's requests "
+                    "(whole lists, default) or bench_latency.py's (a screenful each)")
     ap.add_argument("--duration", type=float, default=60, help="seconds per phase (default 60)")
     ap.add_argument("--phases", default="abc", help="which phases: a alone, b with `yrd ingest`, c with an upload")
     ap.add_argument("--pg", metavar="URL", help="a PostgreSQL server (e.g. postgresql://postgres@127.0.0.1:5432/"
@@ -406,9 +427,9 @@ def main() -> None:
     ap.add_argument("--base", metavar="PATH", help="SQLite: keep the built store here and reuse it next time "
                     "(phases work on copies)")
     ap.add_argument("--writer-workers", type=int, default=1, help="phase b: `yrd ingest --workers` (default 1)")
-    ap.add_argument("--upload-mb", type=float, default=30, help="phase c: size of the uploaded file (default 30)")
-    ap.add_argument("--upload-timeout", type=float, default=300, help="phase c: stop waiting for the upload's "
-                    "answer after this many seconds of the phase (default 300)")
+    ap.add_argument("--upload-mb", type=float, default=20, help="phase c: size of the uploaded file (default 20)")
+    ap.add_argument("--upload-timeout", type=float, default=180, help="phase c: the load goes on until the "
+                    "upload is answered, at most this many seconds into the phase (default 180)")
     ap.add_argument("--timeout", type=float, default=60, help="a request without an answer after this many "
                     "seconds is an error (default 60)")
     ap.add_argument("--retry-cap", type=float, default=2.0, help="longest wait after a 503 (default 2 s)")
@@ -424,13 +445,15 @@ def main() -> None:
                 stats = probe.get_json("/api/stats")
                 refs = [o["ref"] for o in probe.get_json("/api/organizations?limit=100")["items"]]
                 refs += [p["adcode"] for p in probe.get_json("/api/places?limit=60")["items"] if p["adcode"]]
-            pick = route_picker(refs)
+            pick = route_picker(refs, args.mix)
             print(f"commit measured: {H.main_commit()}")
             print(f"store: {'PostgreSQL' if args.pg else 'SQLite'}, {stats['documents']:,} canonical documents "
                   f"({how}); every phase on a fresh copy, with a server of its own")
-            print(f"load: {args.clients} users, each with one keep-alive connection, closed loop, "
-                  f"{args.duration:.0f} s per phase; routes picked at random from {', '.join(ROUTES)} "
-                  f"({len(QUERIES)} search queries, {len(refs)} entity refs)")
+            mode = (f"open loop, {args.rate:g} requests/s arriving (Poisson), latency from arrival" if args.rate
+                    else "closed loop (each asks again as soon as answered)")
+            print(f"load: {args.clients} users, each with one keep-alive connection, {mode}, {args.duration:.0f} s "
+                  f"per phase; the {args.mix} mix of {', '.join(ROUTES)} picked at random ({len(QUERIES)} search "
+                  f"queries, {len(refs)} entity refs)")
             for key in args.phases:
                 url = phase_store(base, tmp, key, make_pg)
                 side = None

@@ -42,18 +42,22 @@ def free_port() -> int:
 
 
 def main_commit() -> str:
-    """The commit of the checkout whose `yrd` is imported (with '+' when its tree has changes)."""
+    """The checkout whose `yrd` is imported: its HEAD, the last commit that changed its src/, and '+' when src/
+    has changes not committed."""
     import yrd
 
-    src = Path(yrd.__file__).resolve().parent
+    src = Path(yrd.__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(src), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
     try:
-        head = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."], capture_output=True,
-                               text=True, check=False).stdout.strip()
+        head, last = git("rev-parse", "--short", "HEAD"), git("log", "-1", "--format=%h", "--", ".")
+        dirty = "+" if git("status", "--porcelain", "--", ".") else ""
     except (OSError, subprocess.CalledProcessError):
         return f"unknown ({src})"
-    return f"{head}{'+' if dirty else ''} ({src.parent.parent})"
+    return f"src/ as of {last}{dirty} (HEAD {head} of {src.parent})"
 
 
 # ---- processes ---------------------------------------------------------------------------------------------

@@ -97,19 +97,28 @@ class Record:
 
 @dataclass
 class Load:
-    """``clients`` users, each sending its next request as soon as the previous answer came (closed loop)."""
+    """``clients`` users on keep-alive connections. Closed loop (``rate`` None): each user sends its next request
+    as soon as the previous answer came, so latency is at least clients / throughput. Open loop: requests arrive
+    at ``rate`` per second (Poisson), are taken by the first free connection, and their latency counts from the
+    moment they arrived (time spent waiting for a free connection included)."""
     port: int
     routes: Callable[[random.Random], tuple[str, str]]  # rng -> (route name, target)
     clients: int = 50
+    rate: float | None = None
     timeout: float = 60.0
     retry_cap: float = 2.0
     keep: tuple[str, ...] = ("stats",)
     records: list[Record] = field(default_factory=list)
 
     async def run(self, start: float, until: Callable[[float], bool], seed: int = 0) -> None:
-        """Run until ``until(seconds since start)`` is true (checked before each request)."""
-        await asyncio.gather(*(self._user(i, start, until, random.Random(seed * 1000 + i))
-                               for i in range(self.clients)))
+        """Run until ``until(seconds since start)`` is true (checked before each request or arrival)."""
+        if self.rate is None:
+            await asyncio.gather(*(self._user(i, start, until, random.Random(seed * 1000 + i))
+                                   for i in range(self.clients)))
+            return
+        arrivals: asyncio.Queue = asyncio.Queue()
+        await asyncio.gather(self._arrivals(arrivals, start, until, random.Random(seed)),
+                             *(self._server_of_queue(i, arrivals, start) for i in range(self.clients)))
 
     async def _user(self, i: int, start: float, until, rng: random.Random) -> None:
         conn = Conn(self.port)
@@ -117,31 +126,58 @@ class Load:
         try:
             while not until(time.perf_counter() - start):
                 route, target = self.routes(rng)
-                t0 = time.perf_counter()
-                status, wait, body = 0, 0.0, b""
-                try:
-                    status, hdrs, body = await asyncio.wait_for(conn.request("GET", target), self.timeout)
-                    outcome = "ok" if 200 <= status < 300 else "503" if status == 503 else f"http {status}"
-                    if status == 503:
-                        try:
-                            wait = min(self.retry_cap, float(hdrs.get("retry-after", "1")))
-                        except ValueError:
-                            wait = 1.0
-                except TimeoutError:
-                    outcome = "timeout"
-                    conn.close()
-                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
-                        IndexError) as exc:
-                    outcome = f"conn {type(exc).__name__}"
-                    conn.close()
-                    wait = 0.2  # a server that is down is not hammered
-                t1 = time.perf_counter()
-                kept = body if (outcome == "ok" and route in self.keep) else body[:300] if outcome != "ok" else b""
-                self.records.append(Record(route, t0 - start, t1 - start, outcome, status, kept))
+                wait = await self._one(conn, route, target, time.perf_counter(), start)
                 if wait:
                     await asyncio.sleep(wait)
         finally:
             conn.close()
+
+    async def _arrivals(self, arrivals: asyncio.Queue, start: float, until, rng: random.Random) -> None:
+        t = 0.0
+        while True:
+            t += rng.expovariate(self.rate)
+            now = time.perf_counter() - start
+            if t > now:
+                await asyncio.sleep(t - now)
+            if until(t):
+                break
+            arrivals.put_nowait((start + t, *self.routes(rng)))
+        for _ in range(self.clients):
+            arrivals.put_nowait(None)
+
+    async def _server_of_queue(self, i: int, arrivals: asyncio.Queue, start: float) -> None:
+        conn = Conn(self.port)
+        try:
+            while (item := await arrivals.get()) is not None:
+                due, route, target = item
+                wait = await self._one(conn, route, target, due, start)
+                if wait:
+                    await asyncio.sleep(wait)
+        finally:
+            conn.close()
+
+    async def _one(self, conn: Conn, route: str, target: str, t0: float, start: float) -> float:
+        """One request, recorded from ``t0``; the seconds to wait before the next (after a 503 or a failure)."""
+        status, wait, body = 0, 0.0, b""
+        try:
+            status, hdrs, body = await asyncio.wait_for(conn.request("GET", target), self.timeout)
+            outcome = "ok" if 200 <= status < 300 else "503" if status == 503 else f"http {status}"
+            if status == 503:
+                try:
+                    wait = min(self.retry_cap, float(hdrs.get("retry-after", "1")))
+                except ValueError:
+                    wait = 1.0
+        except TimeoutError:
+            outcome = "timeout"
+            conn.close()
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as exc:
+            outcome = f"conn {type(exc).__name__}"
+            conn.close()
+            wait = 0.2  # a server that is down is not hammered
+        t1 = time.perf_counter()
+        kept = body if (outcome == "ok" and route in self.keep) else body[:300] if outcome != "ok" else b""
+        self.records.append(Record(route, t0 - start, t1 - start, outcome, status, kept))
+        return wait
 
 
 def multipart(field_name: str, filename: str, data: bytes) -> tuple[str, bytes]:
