@@ -10,9 +10,11 @@ with its own `yrd serve` process on 127.0.0.1:
       Before it, the same upload with a wrong token: how soon the server refuses it.
 Each user holds one keep-alive connection and sends its next request as soon as the answer comes (closed
 loop), picking a route at random: /api/stats, /api/documents, /api/search?q=…, /api/places, /api/projects,
-/api/events, /api/relations, /api/entities/REF, with the parameters the dashboard's views send. A 503 is
-counted apart (the user then waits as its Retry-After says, at most --retry-cap s); every other non-2xx answer,
-timeout or broken connection is an error. Latency percentiles are over the 2xx answers. The load generator is
+/api/events, /api/relations, /api/entities/REF, with the parameters the dashboard's views send. Each user
+connects from a loopback address of its own (127.0.0.2, .3 …; --one-address: all from 127.0.0.1), so a limit per
+client address meets many users. A 503 (load shed) and a 429 (rate limited) are counted apart (the user then
+waits as Retry-After says, at most --retry-cap s); every other non-2xx answer, timeout or broken connection is an
+error. Latency percentiles are over the 2xx answers. The load generator is
 this process (asyncio, no HTTP library: a few µs per request); the CPU each process used is printed, and the
 machine's, so that other users of a shared machine show.
 Run: .venv/bin/python bench/bench_load.py [--clients 50] [--duration 60] [--phases abc] [--pg URL] [--base PATH]
@@ -177,7 +179,7 @@ def run_phase(key: str, url: str, args, pick, tmp: Path, side=None) -> dict:
         for _ in range(30):  # every route once or more: the first answers read pages into memory
             server.get_json(pick(warm)[1])
         load = Load(server.port, pick, clients=args.clients, rate=args.rate, timeout=args.timeout,
-                    retry_cap=args.retry_cap)
+                    retry_cap=args.retry_cap, one_address=args.one_address)
         out = {"key": key, "load": load, "server_pid": server.proc.pid}
         cpu = Cpu(server.proc.pid)
         asyncio.run(_drive(load, args, cpu, side, server, token, out))
@@ -305,11 +307,12 @@ def describe(records: list[Record], t0: float, t1: float) -> dict:
     gaps = [b - a for a, b in zip([t0, *ends], [*ends, t1])]
     bad: dict[str, int] = {}
     for r in rs:
-        if r.outcome not in ("ok", "503"):
+        if r.outcome not in ("ok", "503", "429"):
             bad[r.outcome] = bad.get(r.outcome, 0) + 1
     return {"n": len(ok), "rate": len(ok) / (t1 - t0) if t1 - t0 >= 0.5 else float("nan"), "p50": H.pct(ok, 50), "p95": H.pct(ok, 95),
             "p99": H.pct(ok, 99), "max": max((r.t1 - r.t0 for r in rs), default=float("nan")),
             "over1": sum(1 for x in ok if x > 1.0), "n503": sum(1 for r in rs if r.outcome == "503"),
+            "n429": sum(1 for r in rs if r.outcome == "429"),
             "errors": bad, "gap": max(gaps, default=0.0), "span": t1 - t0}
 
 
@@ -317,24 +320,25 @@ def line(d: dict) -> str:
     errs = ", ".join(f"{v} {k}" for k, v in sorted(d["errors"].items())) or "none"
     return (f"{d['n']:,} answers in {d['span']:.1f} s = {d['rate']:.1f} req/s; p50 {d['p50']:.3f} s, "
             f"p95 {d['p95']:.3f} s, p99 {d['p99']:.3f} s, slowest {d['max']:.3f} s; over 1 s: {d['over1']:,}; "
-            f"503: {d['n503']:,}; errors: {errs}; longest time without any answer {d['gap']:.2f} s")
+            f"503: {d['n503']:,}; 429: {d['n429']:,}; errors: {errs}; longest time without any answer {d['gap']:.2f} s")
 
 
 def routes_table(records: list[Record], t0: float, t1: float) -> None:
-    print(f"    {'route':10} {'answers':>8} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7} {'503':>5} {'errors':>6}")
+    print(f"    {'route':10} {'answers':>8} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7} {'503':>5} {'429':>5} "
+          f"{'errors':>6}")
     for route in ROUTES:
         d = describe([r for r in records if r.route == route], t0, t1)
         print(f"    {route:10} {d['n']:8,} {d['p50']:7.3f} {d['p95']:7.3f} {d['p99']:7.3f} {d['max']:7.3f} "
-              f"{d['n503']:5,} {sum(d['errors'].values()):6,}")
+              f"{d['n503']:5,} {d['n429']:5,} {sum(d['errors'].values()):6,}")
 
 
 def timeline(records: list[Record], end: float, step: float) -> None:
-    print(f"    {'seconds':>11} {'answers':>8} {'p95 s':>7} {'max s':>7} {'errors':>6} {'503':>5}")
+    print(f"    {'seconds':>11} {'answers':>8} {'p95 s':>7} {'max s':>7} {'errors':>6} {'503':>5} {'429':>5}")
     t = 0.0
     while t < end - 1e-9:
         d = describe(records, t, min(end, t + step))
         print(f"    {t:5.0f}-{min(end, t + step):<5.0f} {d['n']:8,} {d['p95']:7.3f} {d['max']:7.3f} "
-              f"{sum(d['errors'].values()):6,} {d['n503']:5,}")
+              f"{sum(d['errors'].values()):6,} {d['n503']:5,} {d['n429']:5,}")
         t += step
 
 
@@ -406,7 +410,7 @@ def report(res: dict, args) -> None:
         routes_table(recs, 0.0, end)
     if res["key"] in "bc":
         timeline(recs, end, args.step or max(5.0, round(end / 12)))
-    fails = [r for r in recs if r.outcome not in ("ok", "503")]
+    fails = [r for r in recs if r.outcome not in ("ok", "503", "429")]
     for r in fails[:3]:
         print(f"  an error: {r.route} at {r.t1:.1f} s: {r.outcome}: {r.body[:160].decode(errors='replace')}")
 
@@ -432,7 +436,9 @@ def main() -> None:
                     "upload is answered, at most this many seconds into the phase (default 180)")
     ap.add_argument("--timeout", type=float, default=60, help="a request without an answer after this many "
                     "seconds is an error (default 60)")
-    ap.add_argument("--retry-cap", type=float, default=2.0, help="longest wait after a 503 (default 2 s)")
+    ap.add_argument("--retry-cap", type=float, default=2.0, help="longest wait after a 503 or 429 (default 2 s)")
+    ap.add_argument("--one-address", action="store_true", help="every user from 127.0.0.1 (default: each from "
+                    "an address of its own, 127.0.0.2, .3 …)")
     ap.add_argument("--step", type=float, default=0, help="seconds per line of the timelines (default: 1/12)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -451,7 +457,8 @@ def main() -> None:
                   f"({how}); every phase on a fresh copy, with a server of its own")
             mode = (f"open loop, {args.rate:g} requests/s arriving (Poisson), latency from arrival" if args.rate
                     else "closed loop (each asks again as soon as answered)")
-            print(f"load: {args.clients} users, each with one keep-alive connection, {mode}, {args.duration:.0f} s "
+            where = "all from 127.0.0.1" if args.one_address else "each from its own loopback address"
+            print(f"load: {args.clients} users, each with one keep-alive connection ({where}), {mode}, {args.duration:.0f} s "
                   f"per phase; the {args.mix} mix of {', '.join(ROUTES)} picked at random ({len(QUERIES)} search "
                   f"queries, {len(refs)} entity refs)")
             for key in args.phases:

@@ -2,8 +2,10 @@
 a few microseconds of CPU per request (it shares the machine's CPUs with the server it measures), and a record
 of every answer: route, start, end, outcome.
 
-Outcomes: ``ok`` (2xx), ``503`` (load shed: counted apart, and the client waits as Retry-After says, capped),
-``http NNN`` (any other status), ``timeout``, ``conn …`` (refused, reset, closed mid-answer).
+Outcomes: ``ok`` (2xx), ``503`` (load shed) and ``429`` (rate limited): counted apart, and the user waits as
+Retry-After says (capped); ``http NNN`` (any other status), ``timeout``, ``conn …`` (refused, reset, closed
+mid-answer). Each user connects from an address of its own in 127.0.0.0/8 (127.0.0.2, .3 …: every one of them is
+this machine), so a server that limits the rate per client address sees many users, as it would in use.
 """
 from __future__ import annotations
 
@@ -13,19 +15,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+SHED = (503, 429)  # the server refused to do the work now (load shed, rate limit): not an error
+
 
 class Conn:
-    """One keep-alive connection to 127.0.0.1:port, reopened after an error or a ``Connection: close``."""
+    """One keep-alive connection to 127.0.0.1:port (from ``source``, a loopback address), reopened after an error
+    or a ``Connection: close``."""
 
-    def __init__(self, port: int):
-        self.port = port
+    def __init__(self, port: int, source: str | None = None):
+        self.port, self.source = port, source
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, target: str, headers: tuple = (), body: bytes = b"",
                       sent: Callable[[], None] | None = None) -> tuple[int, dict, bytes]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, limit=2**20)
+            self.reader, self.writer = await asyncio.open_connection(
+                "127.0.0.1", self.port, limit=2**20, local_addr=(self.source, 0) if self.source else None)
         head = [f"{method} {target} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Accept-Encoding: identity",
                 *(f"{k}: {v}" for k, v in headers)]
         if body or method in ("POST", "PUT"):
@@ -108,7 +114,11 @@ class Load:
     timeout: float = 60.0
     retry_cap: float = 2.0
     keep: tuple[str, ...] = ("stats",)
+    one_address: bool = False  # every user from 127.0.0.1 (else 127.0.0.2, .3 …)
     records: list[Record] = field(default_factory=list)
+
+    def _conn(self, i: int) -> Conn:
+        return Conn(self.port, None if self.one_address else f"127.0.{(i + 2) // 256}.{(i + 2) % 256}")
 
     async def run(self, start: float, until: Callable[[float], bool], seed: int = 0) -> None:
         """Run until ``until(seconds since start)`` is true (checked before each request or arrival)."""
@@ -121,7 +131,7 @@ class Load:
                              *(self._server_of_queue(i, arrivals, start) for i in range(self.clients)))
 
     async def _user(self, i: int, start: float, until, rng: random.Random) -> None:
-        conn = Conn(self.port)
+        conn = self._conn(i)
         await asyncio.sleep(i * 0.002)  # connections opened over 0.1 s, not in one burst
         try:
             while not until(time.perf_counter() - start):
@@ -146,7 +156,7 @@ class Load:
             arrivals.put_nowait(None)
 
     async def _server_of_queue(self, i: int, arrivals: asyncio.Queue, start: float) -> None:
-        conn = Conn(self.port)
+        conn = self._conn(i)
         try:
             while (item := await arrivals.get()) is not None:
                 due, route, target = item
@@ -161,8 +171,8 @@ class Load:
         status, wait, body = 0, 0.0, b""
         try:
             status, hdrs, body = await asyncio.wait_for(conn.request("GET", target), self.timeout)
-            outcome = "ok" if 200 <= status < 300 else "503" if status == 503 else f"http {status}"
-            if status == 503:
+            outcome = "ok" if 200 <= status < 300 else str(status) if status in SHED else f"http {status}"
+            if status in SHED:
                 try:
                     wait = min(self.retry_cap, float(hdrs.get("retry-after", "1")))
                 except ValueError:
