@@ -157,11 +157,12 @@ class Cpu:
 
     def start(self) -> None:
         self.t0, self.s0, self.m0 = time.perf_counter(), H.tree_cpu(self.pid), self._self()
-        self.b0 = H.machine_ticks()
+        self.o0, self.b0 = H.own_cpu(self.pid), H.machine_ticks()
 
     def stop(self) -> None:
         self.wall = time.perf_counter() - self.t0
         self.server, self.me = H.tree_cpu(self.pid) - self.s0, self._self() - self.m0
+        self.server_own = H.own_cpu(self.pid) - self.o0  # the rest of self.server: processes the server started
         b1 = H.machine_ticks()
         self.machine = (b1[0] - self.b0[0]) / max(1, b1[1] - self.b0[1]) * os.cpu_count()
 
@@ -293,6 +294,8 @@ class Upload:
             except ValueError:
                 await asyncio.sleep(1.0)
         up.update(t1=time.perf_counter() - start, sent=sent[0] if sent else None)
+        if up["status"] != "no answer":
+            await asyncio.sleep(self.lead)  # the load goes on a little: what the store holds after the answer
 
     async def give_up(self, out: dict) -> None:
         self.task.cancel()
@@ -362,7 +365,10 @@ def report(res: dict, args) -> None:
     print(f"  whole phase: {line(whole)}")
     others = cpu.machine * cpu.wall - cpu.server - cpu.me - res.get("writer_cpu", 0.0)
     extra = f", `yrd ingest` {res['writer_cpu'] / cpu.wall:.2f}" if "writer_cpu" in res else ""
-    print(f"  CPU, in cores over the phase's {cpu.wall:.0f} s: server {cpu.server / cpu.wall:.2f}, load generator "
+    kids = cpu.server - cpu.server_own
+    kids = f" (its own process {cpu.server_own / cpu.wall:.2f}, processes it started {kids / cpu.wall:.2f})" if (
+        kids > 0.05 * cpu.wall) else ""
+    print(f"  CPU, in cores over the phase's {cpu.wall:.0f} s: server {cpu.server / cpu.wall:.2f}{kids}, load generator "
           f"{cpu.me / cpu.wall:.2f}{extra}, everything else on the machine {max(0.0, others) / cpu.wall:.2f} "
           f"(machine busy {cpu.machine:.2f} of {os.cpu_count()})")
     seen = documents_seen(recs)

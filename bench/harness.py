@@ -108,6 +108,11 @@ def tree_cpu(pid: int) -> float:
     return _cpu(pid, True) + sum(_cpu(p, False) for p in descendants(pid))
 
 
+def own_cpu(pid: int) -> float:
+    """CPU seconds of the process itself (all its threads), without its children."""
+    return _cpu(pid, False)
+
+
 def machine_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
     with open("/proc/stat") as fh:
