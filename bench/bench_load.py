@@ -338,7 +338,7 @@ def routes_table(records: list[Record], t0: float, t1: float) -> None:
 def timeline(records: list[Record], end: float, step: float) -> None:
     print(f"    {'seconds':>11} {'answers':>8} {'p95 s':>7} {'max s':>7} {'errors':>6} {'503':>5} {'429':>5}")
     t = 0.0
-    while t < end - 1e-9:
+    while t < end - 0.5:
         d = describe(records, t, min(end, t + step))
         print(f"    {t:5.0f}-{min(end, t + step):<5.0f} {d['n']:8,} {d['p95']:7.3f} {d['max']:7.3f} "
               f"{sum(d['errors'].values()):6,} {d['n503']:5,} {d['n429']:5,}")

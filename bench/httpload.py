@@ -29,6 +29,20 @@ class Conn:
 
     async def request(self, method: str, target: str, headers: tuple = (), body: bytes = b"",
                       sent: Callable[[], None] | None = None) -> tuple[int, dict, bytes]:
+        """One request and its answer. A GET on a kept connection that the server had closed meanwhile (it
+        closes idle ones after a few seconds) is sent once more on a new connection, as HTTP clients do."""
+        reused = self.writer is not None
+        try:
+            return await self._exchange(method, target, headers, body, sent)
+        except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError) as exc:
+            stale = reused and method == "GET" and not getattr(exc, "partial", b"")
+            self.close()
+            if not stale:
+                raise
+        return await self._exchange(method, target, headers, body, sent)
+
+    async def _exchange(self, method: str, target: str, headers: tuple, body: bytes,
+                        sent: Callable[[], None] | None) -> tuple[int, dict, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(
                 "127.0.0.1", self.port, limit=2**20, local_addr=(self.source, 0) if self.source else None)
