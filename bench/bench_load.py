@@ -152,17 +152,21 @@ def upload_file(base: str, megabytes: float) -> tuple[bytes, int]:
 class Cpu:
     """CPU seconds used between start() and stop(): the server's process tree, this process, the machine."""
 
-    def __init__(self, server_pid: int):
-        self.pid = server_pid
+    def __init__(self, server_pid: int, database: str | None = None):
+        self.pid, self.database = server_pid, database
 
     def start(self) -> None:
         self.t0, self.s0, self.m0 = time.perf_counter(), H.tree_cpu(self.pid), self._self()
         self.o0, self.b0 = H.own_cpu(self.pid), H.machine_ticks()
+        self.d0 = H.cpu_by_cmdline(f" {self.database} ") if self.database else {}
 
     def stop(self) -> None:
         self.wall = time.perf_counter() - self.t0
         self.server, self.me = H.tree_cpu(self.pid) - self.s0, self._self() - self.m0
         self.server_own = H.own_cpu(self.pid) - self.o0  # the rest of self.server: processes the server started
+        # PostgreSQL's backends for the phase's database (a backend that ended within the phase is not counted)
+        self.db = sum(c - self.d0.get(p, 0.0) for p, c in H.cpu_by_cmdline(f" {self.database} ").items()
+                      ) if self.database else 0.0
         b1 = H.machine_ticks()
         self.machine = (b1[0] - self.b0[0]) / max(1, b1[1] - self.b0[1]) * os.cpu_count()
 
@@ -182,7 +186,7 @@ def run_phase(key: str, url: str, args, pick, tmp: Path, side=None) -> dict:
         load = Load(server.port, pick, clients=args.clients, rate=args.rate, timeout=args.timeout,
                     retry_cap=args.retry_cap, one_address=args.one_address)
         out = {"key": key, "load": load, "server_pid": server.proc.pid}
-        cpu = Cpu(server.proc.pid)
+        cpu = Cpu(server.proc.pid, H.db_name(url) if not url.startswith("sqlite") else None)
         asyncio.run(_drive(load, args, cpu, side, server, token, out))
         out["cpu"] = cpu
     return out
@@ -363,8 +367,9 @@ def report(res: dict, args) -> None:
               "c": "(c) while a large upload is ingested through the API"}
     print(f"\nphase {titles[res['key']]}")
     print(f"  whole phase: {line(whole)}")
-    others = cpu.machine * cpu.wall - cpu.server - cpu.me - res.get("writer_cpu", 0.0)
+    others = cpu.machine * cpu.wall - cpu.server - cpu.me - res.get("writer_cpu", 0.0) - cpu.db
     extra = f", `yrd ingest` {res['writer_cpu'] / cpu.wall:.2f}" if "writer_cpu" in res else ""
+    extra += f", PostgreSQL's backends for the store {cpu.db / cpu.wall:.2f}" if cpu.database else ""
     kids = cpu.server - cpu.server_own
     kids = f" (its own process {cpu.server_own / cpu.wall:.2f}, processes it started {kids / cpu.wall:.2f})" if (
         kids > 0.05 * cpu.wall) else ""

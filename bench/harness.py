@@ -113,6 +113,22 @@ def own_cpu(pid: int) -> float:
     return _cpu(pid, False)
 
 
+def cpu_by_cmdline(part: str) -> dict[int, float]:
+    """CPU seconds of every process whose command line holds ``part`` (a PostgreSQL backend shows its database's
+    name in its own: ``postgres: postgres yrd_bench_… 127.0.0.1(…)``)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    if part.encode() not in fh.read():
+                        continue
+            except OSError:
+                continue
+            out[int(entry)] = _cpu(int(entry), False)
+    return out
+
+
 def machine_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
     with open("/proc/stat") as fh:
