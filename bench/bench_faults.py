@@ -3,8 +3,8 @@
   (a) `yrd ingest` killed with SIGKILL at --kills random moments (each run resumes the store the last one left),
       then run to its end: on SQLite and on PostgreSQL (a throw-away database on --pg, created and dropped). The
       store must equal an uninterrupted run's (document ids and duplicate links, facts per kind and per document,
-      entities, the full-text index's rows, the writer's counters). Worker processes left alive by a killed
-      parent (--workers 2) are counted.
+      entities, the full-text index's rows, the writer's counters). Worker processes still alive
+      --orphan-wait s after their parent was killed (--workers 2) are counted, then ended.
   (b) a PostgreSQL server of the bench's own (initdb in a temp dir, a spare port, run as a non-root user) killed
       with SIGKILL, postmaster and backends at once, in the middle of an ingest: what the ingest prints (lines,
       documents blamed, exit code, how long it took to give up); then the server restarted, the ingest re-run,
@@ -123,7 +123,7 @@ def kill_ingest(label: str, url: str, inputs: Path, want: dict, wall: float, arg
         kids = H.descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + args.orphan_wait
         while any(H.alive(k) for k in kids) and time.monotonic() < deadline:
             time.sleep(0.1)
         left = [k for k in kids if H.alive(k)]
@@ -133,7 +133,7 @@ def kill_ingest(label: str, url: str, inputs: Path, want: dict, wall: float, arg
     rc, _, took = run_logged(cmd, tmp / f"rerun-{label}.log", args.hang * 10)
     got = H.store_state(url)
     print(f"  {label}: killed at {', '.join(moments)} (seconds into the run -> documents stored)")
-    print(f"    worker processes still alive 3 s after their parent was killed: {orphans}")
+    print(f"    worker processes still alive {args.orphan_wait:g} s after their parent was killed: {orphans}")
     print(f"    re-run: exit {rc} in {took:.1f} s; {H.summary_of(got)}; against the uninterrupted run: "
           f"{H.compare(got, want)}")
 
@@ -276,6 +276,8 @@ def main() -> None:
                     "and so which copy is canonical, is the input order)")
     ap.add_argument("--copies", type=int, default=3, help="(a, b) perturbed copies of the pages added to the "
                     "inputs (default 3)")
+    ap.add_argument("--orphan-wait", type=float, default=10, help="(a) seconds a killed ingest's workers are given "
+                    "to exit before they are counted as left behind (default 10)")
     ap.add_argument("--batch", type=int, default=20, help="`yrd ingest --batch` (default 20)")
     ap.add_argument("--disk-mb", type=int, default=20, help="(c) size of the small disk (default 20)")
     ap.add_argument("--hang", type=float, default=120, help="seconds before a stuck ingest is stopped (default 120)")
