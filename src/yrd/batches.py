@@ -194,7 +194,8 @@ class BatchWriter:
                     conn.info["try_lock"] = True
                     try:
                         with conn.begin():
-                            self.summary.add(write_batch(conn, self.batch, wait=False))
+                            done = write_batch(conn, self.batch, wait=False)
+                        self.summary.add(done)  # (counted once committed: a failed commit stores nothing)
                     finally:
                         conn.info.pop("try_lock", None)
                 self.batch.clear()
@@ -210,13 +211,15 @@ class BatchWriter:
                 _stop_on_fault(exc)  # else a document the database refuses: the patient path below finds it
         try:
             with self.engine.begin() as conn:
-                self.summary.add(write_batch(conn, self.batch))
+                done = write_batch(conn, self.batch)
+            self.summary.add(done)
         except (SQLAlchemyError, OSError) as exc:
             _stop_on_fault(exc)
             for item in self.batch:
                 try:
                     with self.engine.begin() as conn:
-                        self.summary.add(write_batch(conn, [item]))
+                        done = write_batch(conn, [item])
+                    self.summary.add(done)
                 except (SQLAlchemyError, OSError) as exc:
                     _stop_on_fault(exc)
                     doc = item.document

@@ -64,9 +64,14 @@ def _work(job: Run, tasks, results) -> None:
         summary = Summary()
         failures: list[Failure] = []
         writer = BatchWriter(job.url, job.options.batch_size, summary, failures.append, patient=False)
-        pid = os.getpid()
+        pid, parent = os.getpid(), os.getppid()
         while True:
-            chunk = tasks.get()
+            try:
+                chunk = tasks.get(timeout=1)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    return  # the parent was killed (kill -9): no one will send more, or read what this writes
+                continue
             if chunk is None:
                 break
             results.put(("start", pid, None, chunk, 0))
