@@ -183,3 +183,67 @@ ingest_log = Table(
     Column("command", Text),
     Column("summary", Text),  # JSON: read / new / duplicates / failed by reason
 )
+
+# --- the observatory (issue 15): sources it polls, what it found in them, watchlists and their alerts ---------
+
+sources = Table(  # a feed, a sitemap or a site's list page, polled on its schedule; its health is kept here
+    "sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(10)),  # feed | sitemap | page; None until the first poll sniffs it
+    Column("link_pattern", Text),  # a list page's article links (a regular expression over absolute URLs)
+    Column("every_seconds", Integer, nullable=False),
+    Column("allow_private", Boolean, nullable=False, default=False),
+    Column("added_at", DateTime, nullable=False),
+    Column("etag", String(400)),  # the last answer's validators, sent back as If-None-Match / If-Modified-Since
+    Column("last_modified", String(100)),
+    Column("last_polled_at", DateTime),
+    Column("last_success_at", DateTime),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive failed polls (back-off grows with it)
+    Column("next_due_at", DateTime),  # None: due now
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("items_stored", Integer, nullable=False, default=0),
+)
+
+source_items = Table(  # every item link a source listed, once: a link seen before is not fetched again
+    "source_items", metadata,
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("url", String(2000), primary_key=True),
+    Column("seen_at", DateTime, nullable=False, index=True),
+    Column("doc_id", String(40)),  # the document it gave (None: not an article, or it failed)
+    Column("status", String(16), nullable=False),  # stored | known | not_article | failed
+    Column("error", Text),
+)
+
+watchlists = Table(  # what a user follows; every new fact that matches is one alert, delivered where they said
+    "watchlists", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("place", String(6)),  # adcode; a city includes its counties
+    Column("event_type", String(20)),
+    Column("query", Text),
+    Column("org", Text),
+    Column("kind", String(20)),  # a fact kind (target, event, relation, project …)
+    Column("webhook", Text),
+    Column("email", Text),
+    Column("file", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("checked_at", DateTime),  # documents ingested after this are the ones still to look at
+)
+
+alerts = Table(  # one fact that matched one watchlist: made once (unique), delivered once
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False),
+    Column("fact_key", String(120), nullable=False),  # doc id : kind : start : end
+    Column("doc_id", String(40), nullable=False),
+    Column("payload", Text, nullable=False),  # the JSON delivered: the fact, its evidence span, the document
+    Column("created_at", DateTime, nullable=False),
+    Column("delivered_at", DateTime),  # None: not delivered yet (a run that stopped before is finished next time)
+    Column("error", Text),
+    UniqueConstraint("watchlist_id", "fact_key", name="uq_alerts_watchlist_fact"),
+    Index("ix_alerts_watchlist_created", "watchlist_id", "created_at"),
+)
