@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import settings
-from .pipeline import STEPS, Failure, Known, reason_kind, run, warm_up
+from .pipeline import STEPS, Failure, Known, reason_kind, run, run_items, warm_up
 from .read import ReadOptions
 from .read.inputs import iter_paths
 from .store.db import StoreFault, make_engine, store_fault, trim_wal
@@ -127,6 +127,18 @@ def process_target(target: str, options: IngestOptions, stored: StoredIds | None
     """Everything one input holds, finished and turned into rows (runs where the executor runs it)."""
     out: list[DocRows | Failure | Known] = []
     for item in run([target], options.read_options(), steps=STEPS, known=stored, budget=options.budget):
+        out.append(item if isinstance(item, (Failure, Known)) else rows(item))
+    return out
+
+
+def process_fetched(data: bytes, url: str, options: IngestOptions, stored: StoredIds | None = None
+                    ) -> list[DocRows | Failure | Known]:
+    """What the observatory fetched from ``url`` (a page, a feed item), finished and turned into rows."""
+    from .read.inputs import read_bytes
+
+    out: list[DocRows | Failure | Known] = []
+    for item in run_items(read_bytes(data, url, options.read_options()), steps=STEPS, known=stored,
+                          budget=options.budget):
         out.append(item if isinstance(item, (Failure, Known)) else rows(item))
     return out
 

@@ -205,13 +205,20 @@ def run(paths: Iterable[str], options: ReadOptions | None = None, stats: Stats |
     """Read every article under ``paths``, clean it and run ``steps`` on it (default: up to ``extract``); an
     article whose id is in ``known`` is not done again. ``budget``: seconds per document and million characters
     (default: the ``budget`` setting)."""
+    return run_items(read_all(paths, options), stats, steps, known, budget)
+
+
+def run_items(items: Iterable[RawDocument | InputError], stats: Stats | None = None,
+              steps: Iterable[Step] | None = None, known: Container[str] | None = None, budget: float | None = None
+              ) -> Iterator[Document | Failure | Known]:
+    """:func:`run` for raw documents already read (the observatory reads them from what it fetched)."""
     from . import settings
 
     budget = settings.get("budget") if budget is None else budget
     stats = stats if stats is not None else Stats()
     warm = False
     steps = tuple(steps_until("extract") if steps is None else steps)
-    for item in read_all(paths, options):
+    for item in items:
         stats.read += 1
         if isinstance(item, InputError):
             failure = read_failure(item)

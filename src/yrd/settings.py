@@ -113,6 +113,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "may fetch from although they are loopback, private or link-local; by default it refuses them."),
     Setting("max_upload", 200 * 2**20, "YRD_MAX_UPLOAD", "Largest request body the server takes for an upload "
             "(refused while it streams in, before it is stored).", "size"),
+    Setting("host_interval", 1.0, "YRD_HOST_INTERVAL", "Seconds between two requests of `yrd watch` to one host "
+            "(longer if its robots.txt asks for a Crawl-delay).", "float", flag=None),
     Setting("cache", None, "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
             "(remade when yrd or its data change); empty: no cache.", shown="$XDG_CACHE_HOME/yrd",
             factory=_default_cache, flag=None),

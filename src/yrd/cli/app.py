@@ -11,6 +11,7 @@ from .extract import evaluate, extract
 from .ingest import ingest
 from .library import network, portfolios, projects, targets
 from .serve import serve
+from .watch import sources, watch
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,5 +29,5 @@ def main() -> None:
 
 
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
-                serve):
+                serve, sources, watch):
     main.add_command(command)

@@ -74,10 +74,10 @@ def _connect(host: str, port: int, timeout: float, allow: tuple[Network, ...]) -
         except OSError:
             sock.close()
             raise
-    raise _Refused(why or f"no address for {host}")
+    raise Refused(why or f"no address for {host}")
 
 
-class _Refused(OSError):
+class Refused(OSError):
     pass
 
 

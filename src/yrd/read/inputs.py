@@ -181,6 +181,11 @@ def read_input(target: str, options: ReadOptions | None = None) -> Iterator[Item
     yield from _read_bytes(data, target, None, options, checked=True, decoded=decoded)
 
 
+def read_bytes(data: bytes, url: str, options: ReadOptions | None = None) -> Iterator[Item]:
+    """The articles of bytes fetched from ``url`` (by the observatory), as :func:`read_input` reads a URL's."""
+    return _read_bytes(data, None, url, options or ReadOptions())
+
+
 def _cut_at_newline(head: bytes, size: int) -> bytes:
     if len(head) >= size:
         return head
