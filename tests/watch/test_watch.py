@@ -43,8 +43,8 @@ def _source(db, sid):
         return registry.get(conn, sid)
 
 
-def test_a_feed_is_polled_conditionally_and_its_changes_become_new_documents_and_versions(site, tmp_path):
-    db = f"sqlite:///{tmp_path / 'kb.db'}"
+def test_a_feed_is_polled_conditionally_and_its_changes_become_new_documents_and_versions(site, store_url):
+    db = store_url  # (both backends)
     entries = [("嘉兴与上海签署合作协议", "/a/1.html", article_page("嘉兴与上海签署合作协议")),
                ("湖州与上海签署合作协议", "/a/2.html", article_page("湖州与上海签署合作协议", "湖州市"))]
     site.routes["/feed.xml"] = lambda h: ((304, "", {"ETag": '"v1"'}) if h.headers.get("If-None-Match") == '"v1"'
@@ -67,7 +67,7 @@ def test_a_feed_is_polled_conditionally_and_its_changes_become_new_documents_and
     site.routes["/feed.xml"] = (200, feed(entries, site.base), {"ETag": '"v2"'})
     done, _ = _once(db)
     assert done.new == 1 and done.stored == 2  # one new document, one new version
-    assert _count(db, "SELECT count(*) FROM documents WHERE is_current") == 3
+    assert _count(db, "SELECT count(*) FROM documents WHERE is_current = true") == 3
     assert _count(db, "SELECT max(version) FROM documents") == 2
 
 
@@ -169,8 +169,8 @@ def test_the_cli_contract_and_bad_values(site, tmp_path):
 
 
 @pytest.mark.parametrize("moment", [1.2, 2.5])
-def test_kill_9_during_a_poll_loses_and_doubles_nothing(site, tmp_path, moment):
-    db = f"sqlite:///{tmp_path / 'kb.db'}"
+def test_kill_9_during_a_poll_loses_and_doubles_nothing(site, store_url, moment):
+    db = store_url  # (both backends)
     n = 8
     for i in range(n):
         path = f"/news/2026113{i % 10}/{1000 + i}.html"
