@@ -93,6 +93,13 @@ def test_a_teaser_feed_and_a_list_page_fetch_each_new_article_page_once(site, tm
     assert _source(db, s["id"])["kind"] == "page"
     done, _ = _once(db)  # nothing new: no article page is fetched again
     assert done.new == 0 and site.hits("/news/20261130/1002.html") == 1
+    # a new link on the list page: that page alone is fetched
+    site.routes["/news/"] = (200, site.routes["/news/"][1].replace("</body>", '<a href="/news/20261201/1005.html">y</a></body>'), {})
+    site.routes["/news/20261201/1005.html"] = (200, article_page("常州与上海签署合作协议", "常州市", day="2026-12-01"), {})
+    before = len(site.log)
+    done, _ = _once(db)
+    assert (done.new, done.stored) == (1, 1)
+    assert sorted(p for p, _ in site.log[before:] if p.startswith("/news/2026")) == ["/news/20261201/1005.html"]
 
 
 def test_a_sitemap_and_a_link_pattern(site, tmp_path):
