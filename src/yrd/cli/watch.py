@@ -134,5 +134,6 @@ def watch(once, db):
     except YrdError as exc:
         raise click.ClickException(str(exc)) from None
     if once:
-        click.echo(f"yrd: {last.line()}", err=True)
+        click.echo(f"yrd: {last.line()}" if last.polled else "yrd: no sources to poll: add one with `yrd sources add URL`",
+                   err=True)
         sys.exit(1 if last.failed else 0)
