@@ -59,16 +59,20 @@ class Step:
 
 
 def _extract(doc: Document) -> Document:
+    from .extract.confidence import assess
     from .extract.pipeline import extract_all
 
     extract_all(doc)
+    assess(doc)
     return doc
 
 
 def _link(doc: Document) -> Document:
+    from .extract.confidence import assess
     from .extract.projects import find_projects
 
     doc.projects, doc.portfolios = find_projects(doc)
+    assess(doc)
     return doc
 
 

@@ -151,6 +151,18 @@ def relations(conn: Conn, f: Filt, type: Annotated[str | None, Query(  # noqa: A
     return Q.network(conn, f, type, limit, scope=scope)
 
 
+@router.get("/review", summary="The review queue: facts feeding projects, targets, the network and the timeline "
+                               "first, the least certain first, with confidence, reasons, extractor and source")
+def review_queue(conn: Conn, f: Filt, page: Paging, only: Annotated[list[str] | None, Query(
+        description="Kinds to review: project, target, relation, event, portfolio, amount, person")] = None) -> dict:
+    from ..store.query.review import IMPACT, review
+
+    if only and not set(only) <= set(IMPACT):
+        raise HTTPException(422, f"only={only}: expected kinds among {', '.join(IMPACT)}")
+    total, items = review(conn, f, tuple(only) if only else None, page.limit, page.offset)
+    return _page(total, items, page)
+
+
 @router.get("/export", summary="Download the knowledge base (filtered): xlsx (a sheet per table), csv, jsonl, geojson, "
                                "parquet (a zip of documents.parquet and facts.parquet)")
 def export_file(request: Request, conn: Conn, f: Filt,

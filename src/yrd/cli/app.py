@@ -10,6 +10,7 @@ from .export import export
 from .extract import evaluate, extract
 from .ingest import ingest
 from .library import network, portfolios, projects, targets
+from .review import review
 from .serve import serve
 from .watch import sources, watch
 
@@ -29,5 +30,5 @@ def main() -> None:
 
 
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
-                serve, sources, watch):
+                serve, sources, watch, review):
     main.add_command(command)

@@ -270,7 +270,8 @@ def rows(doc: Document) -> DocRows:
     for person in doc.people:
         e = ref(EntityRow("person", person["name"], person["name"], person.get("title")))
         by_name[person["name"]] = e
-        data = dumps({"name": person["name"], "title": person.get("title"), "date": doc.published_at})
+        data = dumps({"name": person["name"], "title": person.get("title"), "date": doc.published_at,
+                      "confidence": person.get("confidence"), "extractor": person.get("extractor")})
         label = person["name"][:_LABEL]
         for m in person["mentions"]:
             row(person_fact(m, label, day, data))
