@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from ..errors import YrdError
 from ..model import EVENT_TYPES, FACT_KINDS, choices
 from ..store.query import Filters, parse_day
+from ..store.query.filters import parse_as_of
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -33,12 +34,19 @@ def filters(
     kind: Annotated[str | None, Query(description="Documents with a fact of this kind: " + choices("fact_kinds"))] = None,
     publisher: Annotated[str | None, Query(max_length=200)] = None,
     include_duplicates: bool = False,
+    as_of: Annotated[str | None, Query(description="The knowledge base as it stood then: 2026-12-01 (the end of that "
+                                                   "day, Beijing time) or 2026-12-01T09:30[+08:00]")] = None,
 ) -> Filters:
     if event_type and event_type not in EVENT_TYPES:
         raise HTTPException(422, f"event_type={event_type!r}: expected one of {choices('event_types')}")
     if kind and kind not in FACT_KINDS:
         raise HTTPException(422, f"kind={kind!r}: expected one of {choices('fact_kinds')}")
-    f = Filters(place, _date(date_from, "from"), _date(date_to, "to"), event_type, kind, publisher, include_duplicates)
+    try:
+        then = parse_as_of(as_of)
+    except YrdError as exc:
+        raise HTTPException(422, str(exc)) from None
+    f = Filters(place, _date(date_from, "from"), _date(date_to, "to"), event_type, kind, publisher, include_duplicates,
+                then)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise HTTPException(422, f"from={date_from} is after to={date_to}")
     return f
@@ -51,9 +59,10 @@ def filters_of_organizations(
     event_type: Annotated[str | None, Query(description="One of: " + choices("event_types"))] = None,
     publisher: Annotated[str | None, Query(max_length=200)] = None,
     include_duplicates: bool = False,
+    as_of: Annotated[str | None, Query(description="The knowledge base as it stood then (see /api/documents)")] = None,
 ) -> Filters:
     """The common filters but ``kind``, which ``/api/organizations`` takes for the entity's own kind."""
-    return filters(place, date_from, date_to, event_type, None, publisher, include_duplicates)
+    return filters(place, date_from, date_to, event_type, None, publisher, include_duplicates, as_of)
 
 
 #: the largest offset a list takes (past it nothing is listed; a larger integer is refused, not overflowed)

@@ -33,8 +33,8 @@ def _page(total: int, items: list, page) -> dict:
 
 
 @router.get("/stats", summary="Counts of documents, duplicates, facts and entities")
-def stats(conn: Conn) -> dict:
-    out = Q.stats(conn)
+def stats(conn: Conn, f: Filt) -> dict:
+    out = Q.stats(conn, f if f.as_of is not None else None)  # (the other filters do not apply to the totals)
     out["date_range"] = [str(d) if d else None for d in out["date_range"]]
     return out
 

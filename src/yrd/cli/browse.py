@@ -16,7 +16,7 @@ from .options import (chosen_format, connect, db_option, filter_options, filters
 @filter_options
 @page_options(20, "documents")
 @output_format(("table", "jsonl"), "table", "jsonl (id, title, source, published_at, score, snippet)")
-def search(query, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, fmt):
+def search(query, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, limit, offset, fmt):
     """Search titles and texts (Chinese-aware; traditional and simplified both match), ranked, with snippets.
 
     Words separated by spaces must all occur; each word matches as a phrase.
@@ -28,7 +28,7 @@ def search(query, db, place, date_from, date_to, event_type, kind, publisher, in
     """
     from ..store.query import search_page
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         try:
             result = search_page(conn, query, f, limit, offset)
@@ -66,14 +66,22 @@ def show(doc_id, db):
 
 @click.command()
 @db_option
-def stats(db):
+@click.option("--as-of", "as_of", metavar="DATE", help="The counts as the store stood then: 2026-12-01 (the end of that "
+                                                     "day, Beijing time) or 2026-12-01T09:30.")
+def stats(db, as_of):
     """Counts of documents, duplicates, facts and entities in the store.
 
     \b
     Example:
       yrd stats --db sqlite:///kb.db
+      yrd stats --as-of 2026-11-30
     """
     from ..store.query import stats as run_stats
+    from ..store.query.filters import Filters, parse_as_of
 
+    try:
+        f = Filters(as_of=parse_as_of(as_of, "--as-of")) if as_of else None
+    except YrdError as exc:
+        raise click.BadParameter(str(exc)) from None
     with connect(db).connect() as conn:
-        click.echo(json.dumps(run_stats(conn), ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(run_stats(conn, f), ensure_ascii=False, indent=2, default=str))

@@ -19,7 +19,7 @@ INDENT = " " * 14  # under a fact's first line, after its date
 @page_options(50, "facts")
 @click.option("--format", "fmt", type=click.Choice(("page", "json")), default="page", show_default=True,
               help="A readable page, or the page's JSON (every fact with its span and source).")
-def entity(ref, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, fmt):
+def entity(ref, db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, limit, offset, fmt):
     """Everything known about a place, organisation, project or person, each fact with its sources.
 
     REF is an adcode (330421), a name or alias (沪苏湖高铁), or e:ID. The page gives the entity's kind, code,
@@ -33,7 +33,7 @@ def entity(ref, db, place, date_from, date_to, event_type, kind, publisher, incl
     """
     from ..store.query import entity_page, find_entity
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         page = entity_page(conn, ref, f, limit=limit, offset=offset)
         parent = find_entity(conn, page["parent"]) if page and page.get("parent") else None

@@ -25,7 +25,7 @@ def export(db, fmt, table, output, place, date_from, date_to, event_type, kind, 
     """
     from ..export import export as run_export
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         try:
             n = run_export(conn, fmt, output, f, table=table)

@@ -16,7 +16,7 @@ from .options import (amount_text, chosen_format, connect, db_option, filter_opt
 @page_options(what="portfolios")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
-def portfolios(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope,
+def portfolios(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, limit, offset, scope,
                fmt):
     """Aggregates of many projects as articles state them: how many projects, their total investment, where and at
     what stage (此次开工的13个项目总投资206亿元). A total is never one project's cost.
@@ -27,7 +27,7 @@ def portfolios(db, place, date_from, date_to, event_type, kind, publisher, inclu
     """
     from ..store.query import portfolios as run_portfolios
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         total, rows = run_portfolios(conn, f, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
@@ -50,7 +50,7 @@ def _money(amount: dict | None) -> str:
 @page_options(what="projects")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
-def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, limit, offset, scope, fmt):
+def projects(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, limit, offset, scope, fmt):
     """The project library: projects with their places, investment (every revision, with its source) and their
     current stage (the latest stated as done, with its date; planned stages are listed apart in --format jsonl).
 
@@ -60,7 +60,7 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
     """
     from ..store.query import projects as run_projects
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         total, rows = run_projects(conn, f, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
@@ -85,7 +85,7 @@ def projects(db, place, date_from, date_to, event_type, kind, publisher, include
 @page_options(what="targets")
 @scope_option
 @output_format(("table", "jsonl"), "table", "jsonl")
-def targets(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, due, status, limit, offset,
+def targets(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, due, status, limit, offset,
             scope, fmt):
     """The target tracker: targets by deadline with their latest report and status (the delta's by default).
 
@@ -95,7 +95,7 @@ def targets(db, place, date_from, date_to, event_type, kind, publisher, include_
     """
     from ..store.query import targets as run_targets
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         total, rows = run_targets(conn, f, due=due, status=status, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":
@@ -116,7 +116,7 @@ def targets(db, place, date_from, date_to, event_type, kind, publisher, include_
 @page_options(what="edges")
 @scope_option
 @output_format(("table", "json"), "table", "json")
-def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, relation_type, limit, offset,
+def network(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, relation_type, limit, offset,
             scope, fmt):
     """The cooperation network: who works with whom, on what, how often (the edges most stated first).
 
@@ -126,7 +126,7 @@ def network(db, place, date_from, date_to, event_type, kind, publisher, include_
     """
     from ..store.query import network as run_network
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         net = run_network(conn, f, relation_type, limit=limit, offset=offset, scope=scope)
     if chosen_format(fmt, "table", "json") == "json":

@@ -78,17 +78,20 @@ def filter_options(f):
         click.option("--kind", type=click.Choice(FACT_KINDS), help="Only documents with a fact of this kind."),
         click.option("--publisher", help="Only documents of this publisher (as stored, e.g. 央视网)."),
         click.option("--include-duplicates", is_flag=True, help="Also list reposts and copies (normally counted once)."),
+        click.option("--as-of", "as_of", metavar="DATE", help="The knowledge base as it stood then: 2026-12-01 (the end "
+                                                             "of that day, Beijing time) or 2026-12-01T09:30."),
     ]):
         f = opt(f)
     return f
 
 
-def filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates):
+def filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of=None):
     from ..store.query import Filters
+    from ..store.query.filters import parse_as_of
 
     try:
         return Filters(place, parse_date(date_from), parse_date(date_to), event_type, kind, publisher,
-                       include_duplicates).validate()
+                       include_duplicates, parse_as_of(as_of, "--as-of")).validate()
     except YrdError as exc:
         raise click.BadParameter(str(exc)) from None
 

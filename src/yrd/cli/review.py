@@ -17,7 +17,7 @@ from .options import (chosen_format, connect, db_option, filter_options, filters
               help="Review only these kinds of fact (repeat the option for several).")
 @page_options(what="facts")
 @output_format(("table", "jsonl"), "table", "jsonl")
-def review(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, only, limit, offset, fmt):
+def review(db, place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of, only, limit, offset, fmt):
     """The review queue: facts that feed the project library, the target tracker, the network and the timeline
     first (in that order), the least certain first, each with its confidence, the evidence it rests on, the
     extractor that made it and its source sentence.
@@ -29,7 +29,7 @@ def review(db, place, date_from, date_to, event_type, kind, publisher, include_d
     """
     from ..store.query.review import review as run_review
 
-    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates)
+    f = filters(place, date_from, date_to, event_type, kind, publisher, include_duplicates, as_of)
     with connect(db).connect() as conn:
         total, rows = run_review(conn, f, tuple(only) or None, limit, offset)
     if chosen_format(fmt, "table", "jsonl") == "jsonl":

@@ -25,9 +25,12 @@ def projects(conn: Connection, f: Filters, limit: int = 100, offset: int = 0,
     latest stage stated as done, by date (the newest ``per_project`` articles about each)."""
     if f.plain:
         named = select(entities.c.id).where(and_(entities.c.kind == "project", entities.c.documents > 0))
-    else:  # projects are few: each is checked for one document that passes
+    elif f.as_of is None:  # projects are few: each is checked for one document that passes
         named = select(entities.c.id).where(and_(entities.c.kind == "project", select(doc_entities.c.doc_num).where(
             and_(doc_entities.c.entity_id == entities.c.id, passes(f, doc_entities.c.doc_num))).exists()))
+    else:  # as it stood then: from the facts (doc_entities holds the present's canonical documents)
+        named = select(entities.c.id).where(and_(entities.c.kind == "project", select(facts.c.doc_num).where(
+            and_(facts.c.entity_id == entities.c.id, passes(f, facts.c.doc_num))).exists()))
     # a project the library lists is one some article states as a project (its fact), not only a name in passing
     stated = select(facts.c.entity_id).where(and_(is_kind("project"), facts.c.entity_id == entities.c.id)).exists()
     total = conn.scalar(select(func.count()).select_from(

@@ -87,7 +87,10 @@ def _evidence(conn: Connection, fact_rows) -> list[dict]:
     return out
 
 
-def stats(conn: Connection) -> dict:
+def stats(conn: Connection, f: Filters | None = None) -> dict:
+    """The store's totals (the counts the writer keeps); with ``f.as_of``, counted as the store stood then."""
+    if f is not None and f.as_of is not None:
+        return _stats_as_of(conn, f)
     canonical = documents.c.canonical.is_(True)
     names = {r.name: r.value for r in conn.execute(select(counters))}
     publishers = sorted(((k.split(":", 1)[1], v) for k, v in names.items() if k.startswith("publisher:") and v > 0),
@@ -103,6 +106,33 @@ def stats(conn: Connection) -> dict:
                        _day(conn.scalar(select(func.max(documents.c.num)).where(canonical)))],
         "publishers": [{"publisher": p, "documents": n} for p, n in publishers],
     }
+
+
+def _stats_as_of(conn: Connection, f: Filters) -> dict:
+    """:func:`stats` of the store as it stood at ``f.as_of``, counted from the documents and facts of then."""
+    from ..schema import entities, facts
+    from .filters import where
+
+    then = where(f)
+    stored = documents.c.ingested_at <= f.as_of
+    copies_then = Filters(include_duplicates=True, as_of=f.as_of)
+    n_docs = conn.scalar(select(func.count()).where(then)) or 0
+    n_current = conn.scalar(select(func.count()).where(where(copies_then))) or 0
+    n_stored = conn.scalar(select(func.count()).where(stored)) or 0
+    by_kind = dict(conn.execute(select(facts.c.kind, func.count()).select_from(
+        facts.join(documents, documents.c.num == facts.c.doc_num)).where(then).group_by(facts.c.kind)).all())
+    ents = dict(conn.execute(select(entities.c.kind, func.count(func.distinct(entities.c.id))).select_from(
+        facts.join(documents, documents.c.num == facts.c.doc_num).join(entities, entities.c.id == facts.c.entity_id))
+        .where(then).group_by(entities.c.kind)).all())
+    low, high = conn.execute(select(func.min(documents.c.num), func.max(documents.c.num)).where(
+        and_(then, documents.c.num >= 1 << SEQ_BITS))).one()
+    publishers = conn.execute(select(documents.c.publisher, func.count()).where(
+        and_(then, documents.c.publisher.is_not(None))).group_by(documents.c.publisher)
+        .order_by(func.count().desc(), documents.c.publisher).limit(20)).all()
+    return {"as_of": f.as_of.isoformat() + "Z", "documents": n_docs, "duplicates": n_current - n_docs,
+            "old_versions": n_stored - n_current, "facts": {k: v for k, v in sorted(by_kind.items()) if v},
+            "entities": {k: v for k, v in sorted(ents.items()) if v}, "date_range": [_day(low), _day(high)],
+            "publishers": [{"publisher": p, "documents": n} for p, n in publishers]}
 
 
 def _day(num: int | None) -> date | None:

@@ -39,9 +39,14 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
     if ent is None:
         return None
     f = f or Filters()
-    nums = list(conn.scalars(select(doc_entities.c.doc_num).where(and_(
-        doc_entities.c.entity_id == ent["id"], passes(f, doc_entities.c.doc_num))).order_by(doc_entities.c.doc_num.desc())
-        .limit(limit)))
+    if f.as_of is None:
+        nums = list(conn.scalars(select(doc_entities.c.doc_num).where(and_(
+            doc_entities.c.entity_id == ent["id"], passes(f, doc_entities.c.doc_num)))
+            .order_by(doc_entities.c.doc_num.desc()).limit(limit)))
+    else:  # as it stood then: from the facts (doc_entities holds the present's canonical documents)
+        nums = list(conn.scalars(select(facts.c.doc_num).where(and_(
+            facts.c.entity_id == ent["id"], passes(f, facts.c.doc_num))).group_by(facts.c.doc_num)
+            .order_by(facts.c.doc_num.desc()).limit(limit)))
     by_num = {r.num: r for r in conn.execute(select(documents.c.num, documents.c.id, documents.c.title,
                                                     documents.c.publisher, documents.c.published_at)
                                              .where(documents.c.num.in_(nums)))}
@@ -73,6 +78,8 @@ def entity_page(conn: Connection, ref: str, f: Filters | None = None, limit: int
     ent["facts_total"], ent["facts_total_exact"] = min(facts_total, FACTS_COUNT_CAP), facts_total <= FACTS_COUNT_CAP
     if not f.plain:
         ent["mentions"] = conn.scalar(select(func.count()).select_from(facts).where(
+            and_(facts.c.entity_id == ent["id"], passes(f, facts.c.doc_num))))
+        ent["document_count"] = conn.scalar(select(func.count(func.distinct(facts.c.doc_num))).where(
             and_(facts.c.entity_id == ent["id"], passes(f, facts.c.doc_num))))
     return ent
 

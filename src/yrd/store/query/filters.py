@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from ...errors import YrdError
@@ -22,6 +22,7 @@ class Filters:
     kind: str | None = None
     publisher: str | None = None
     include_duplicates: bool = False
+    as_of: datetime | None = None  # the knowledge base as it stood then (naive UTC): see :func:`where`
 
     def validate(self) -> "Filters":
         if self.place and not re.fullmatch(r"\d{6}", self.place):
@@ -38,7 +39,7 @@ class Filters:
     def plain(self) -> bool:
         """No filter at all: the totals the writer keeps answer."""
         return not (self.place or self.date_from or self.date_to or self.event_type or self.kind or self.publisher
-                    or self.include_duplicates)
+                    or self.include_duplicates or self.as_of)
 
 
 def parse_day(value: str | None, name: str = "date") -> date | None:
@@ -70,9 +71,51 @@ def num_range(f: Filters) -> tuple[int | None, int | None]:
     return low, high
 
 
+def parse_as_of(value: str | None, name: str = "as_of") -> datetime | None:
+    """``2026-12-01`` (the end of that day, Beijing time), ``2026-12-01T09:30`` (Beijing time unless it says) or
+    ``…Z``/``…+00:00`` -> a naive UTC instant; YrdError names a bad value."""
+    if not value:
+        return None
+    from datetime import timedelta, timezone
+
+    beijing = timezone(timedelta(hours=8))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            at = datetime.fromisoformat(value.strip()).replace(tzinfo=beijing) + timedelta(days=1, microseconds=-1)
+        else:
+            at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            at = at if at.tzinfo else at.replace(tzinfo=beijing)
+    except (ValueError, OverflowError):
+        raise YrdError(f"{name}={value!r}: expected a date (2026-12-01: the end of that day) or a time "
+                       "(2026-12-01T09:30, Beijing time unless it says)") from None
+    return at.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _as_of(f: Filters):
+    """The documents of the store as it stood at ``f.as_of``: stored by then, the version current then (no newer
+    version of the same article stored by then), and — unless copies are asked for — no copy of an article stored
+    by then. The tables the writer keeps (counts, places, edges) hold the present, so every view reads the facts."""
+    newer = documents.alias("newer")
+    original = documents.alias("original")
+    cond = [documents.c.ingested_at <= f.as_of,
+            ~select(newer.c.id).where(and_(newer.c.key == documents.c.key, newer.c.version > documents.c.version,
+                                           newer.c.ingested_at <= f.as_of)).exists()]
+    if not f.include_duplicates:
+        cond.append(or_(documents.c.duplicate_of.is_(None), ~select(original.c.id).where(and_(
+            original.c.id == documents.c.duplicate_of, original.c.ingested_at <= f.as_of)).exists()))
+    return cond
+
+
 def where(f: Filters, place: bool = True):
     """SQL conditions on ``documents`` for these filters (``place=False``: the caller joins ``doc_places``)."""
-    cond = [documents.c.is_current.is_(True) if f.include_duplicates else documents.c.canonical.is_(True)]
+    if f.as_of is not None:
+        cond = _as_of(f)
+        if f.place:  # (doc_places holds the present's canonical documents: the facts say where, then)
+            cond.append(documents.c.num.in_(select(facts.c.doc_num).where(and_(
+                facts.c.kind == literal_column("'place'"), facts.c.code.like(place_prefix(f.place) + "%")))))
+            place = False
+    else:
+        cond = [documents.c.is_current.is_(True) if f.include_duplicates else documents.c.canonical.is_(True)]
     low, high = num_range(f)
     if low is not None:
         cond.append(documents.c.num >= low)
@@ -123,7 +166,7 @@ def passes(f: Filters, num_column, place: bool = True):
 
 def _doc_nums(f: Filters):
     """The ``num`` of the documents that pass the filters, newest first (a place filter reads ``doc_places``)."""
-    if f.place:
+    if f.place and f.as_of is None:
         return (select(doc_places.c.doc_num.label("num"))
                 .where(and_(doc_places.c.code == f.place, passes(f, doc_places.c.doc_num, place=False)))
                 .order_by(doc_places.c.doc_num.desc()))
