@@ -49,8 +49,8 @@ class Rule:
             return False
         if self.event_type and fact.type != self.event_type:
             return False
-        if self.query:
-            text = normalise_query(fact.text).lower()
+        if self.query:  # (the stored text is simplified already: the query is converted, once)
+            text = fact.text.lower()
             if not all(part in text for part in self.query):
                 return False
         if self.place and not any(code.startswith(self.place) for code in found.places(fact)):
