@@ -126,6 +126,7 @@ def test_filters_select_the_right_facts_and_a_new_watchlist_sees_no_history(stor
         "qingpu": {"place": "310118"},
         "signing": {"event_type": "signing"},
         "ai": {"query": "人工智能"},
+        "digital_traditional": {"query": "數字經濟 產業"},  # traditional words find the simplified sentence
         "nanjing_gov": {"org": "南京市人民政府"},
         "targets": {"kind": "target"},
         "jiaxing_signing": {"place": "330400", "event_type": "signing"},
@@ -147,6 +148,7 @@ def test_filters_select_the_right_facts_and_a_new_watchlist_sees_no_history(stor
     assert got["qingpu"] == jiashan
     assert got["signing"] == {(title["jiashan.txt"], "event", "signing"), (title["huawei.txt"], "event", "signing")}
     assert got["ai"] == huawei | {(title["huawei.txt"], "project", "centre")}  # 共建人工智能创新中心
+    assert got["digital_traditional"] == {(title["suzhou.txt"], "target", None)} | jiashan  # (共建数字经济产业园)
     assert got["nanjing_gov"] == huawei  # its party and participant, not the clause that does not name it
     assert got["targets"] == {(title["suzhou.txt"], "target", None)}
     assert got["jiaxing_signing"] == {(title["jiashan.txt"], "event", "signing")}

@@ -61,8 +61,9 @@ def atom(w: dict, items: list[dict], self_url: str, base: str) -> bytes:
         what = " · ".join(x for x in (fact["kind"], fact.get("type")) if x)
         _add(entry, "title", f"[{what}] {doc.get('title') or doc['id']}")
         _add(entry, "updated", _time(item["created_at"]))
-        if doc.get("published_at"):
-            _add(entry, "published", _time(doc["published_at"]))
+        published = _time(doc["published_at"]) if doc.get("published_at") else None
+        if published:
+            _add(entry, "published", published)
         view = f"{base}#/doc/{doc['id']}?at={ev['start']}-{ev['end']}"  # the dashboard, the span highlighted
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=doc.get("url") or view)
         if doc.get("url"):
@@ -80,20 +81,18 @@ def _add(parent, tag: str, text: str | None = None):
     return el
 
 
-def _time(value) -> str:
-    """An RFC 3339 time (Atom's): stored times are UTC; a publication date or time keeps its zone, else +08:00
-    (as the readers store Beijing times)."""
+def _time(value) -> str | None:
+    """An RFC 3339 time (Atom's), None if ``value`` is not a time: stored times are UTC; a publication time keeps
+    its zone, else is Beijing time (as the readers store it); a date, or a year and month, is its first day."""
     if isinstance(value, datetime):
         return value.replace(microsecond=0).isoformat() + "Z"
-    text = str(value)
-    if text.endswith("Z"):
-        return text
+    text = str(value).strip().replace("Z", "+00:00")
+    if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
+        text = "-".join((text.split("-") + ["01", "01"])[:3]) + "T00:00:00"
     try:
         t = datetime.fromisoformat(text)
     except ValueError:
-        return text
-    if len(text) <= 10:  # a bare date
-        return t.strftime("%Y-%m-%dT00:00:00+08:00")
+        return None
     return t.isoformat(timespec="seconds") if t.tzinfo else t.isoformat(timespec="seconds") + "+08:00"
 
 
