@@ -20,7 +20,7 @@ class Setting:
     default: Any
     env: str | None
     help: str
-    kind: str = "str"  # str, int, float, size (bytes, written 50M)
+    kind: str = "str"  # str, int, float, bool (1/0, true/false, yes/no, on/off), size (bytes, written 50M)
     shown: str | None = None  # how the README shows a default that depends on the machine
     factory: Any = None  # computes the default when it depends on the machine (the user's directories)
     flag: str | None = ""  # the command-line option ("": from the name; None: environment only)
@@ -58,12 +58,24 @@ def parse(setting: Setting, raw: str) -> Any:
             return float(raw)
         if setting.kind == "size":
             return parse_size(raw)
+        if setting.kind == "bool":
+            return parse_bool(raw)
     except ValueError:
         raise ValueError(f"{setting.env or setting.option}={raw!r}: expected {_EXPECTED[setting.kind]}") from None
     return raw
 
 
-_EXPECTED = {"int": "a whole number", "float": "a number", "size": "a size such as 50M or 200000000"}
+_EXPECTED = {"int": "a whole number", "float": "a number", "size": "a size such as 50M or 200000000",
+             "bool": "1 or 0 (true/false, yes/no, on/off)"}
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def parse_bool(value: str) -> bool:
+    """``1``/``true``/``yes``/``on`` -> True, ``0``/``false``/``no``/``off`` -> False (ValueError otherwise)."""
+    try:
+        return _BOOLS[str(value).strip().lower()]
+    except KeyError:
+        raise ValueError(value) from None
 _UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
 
@@ -107,8 +119,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "5-grams at or above which the later one is stored as a copy.", "float", flag=None),
     Setting("host", "127.0.0.1", "YRD_HOST", "Interface the server listens on (0.0.0.0 for all)."),
     Setting("port", 8000, "YRD_PORT", "Port the server listens on.", "int"),
-    Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL); without "
-            "it the server is read-only."),
+    Setting("token", None, "YRD_TOKEN", "Bearer token that allows ingest through the API (upload, URL) and its "
+            "watchlists; without it the server is read-only."),
     Setting("fetch_allow", None, "YRD_FETCH_ALLOW", "Addresses and networks (10.0.0.0/8,192.168.1.5) the server "
             "may fetch from although they are loopback, private or link-local; by default it refuses them."),
     Setting("max_upload", 200 * 2**20, "YRD_MAX_UPLOAD", "Largest request body the server takes for an upload "
@@ -118,6 +130,17 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("cache", None, "YRD_CACHE", "Directory where the gazetteer's index is kept between runs "
             "(remade when yrd or its data change); empty: no cache.", shown="$XDG_CACHE_HOME/yrd",
             factory=_default_cache, flag=None),
+    Setting("smtp_host", None, "YRD_SMTP_HOST", "SMTP server that sends the alerts of watchlists with --email; "
+            "without it an email alert fails (and is tried again once it is set)."),
+    Setting("smtp_port", 587, "YRD_SMTP_PORT", "Port of the SMTP server (465: TLS from the start; else "
+            "STARTTLS as --smtp-starttls says).", "int"),
+    Setting("smtp_user", None, "YRD_SMTP_USER", "User name to log in to the SMTP server (none: no login)."),
+    Setting("smtp_password", None, "YRD_SMTP_PASSWORD", "Password for --smtp-user (from the environment only, "
+            "never a command line that others can list).", flag=None),
+    Setting("smtp_from", None, "YRD_SMTP_FROM", "Sender address of alert emails.", shown="smtp_user if an address, else "
+            "yrd@(host name)"),
+    Setting("smtp_starttls", True, "YRD_SMTP_STARTTLS", "Encrypt the SMTP connection with STARTTLS before logging "
+            "in (0 for a local relay that has no TLS).", "bool", flag="--smtp-starttls/--no-smtp-starttls"),
     Setting("ray_address", None, "YRD_RAY_ADDRESS", "Ray cluster for --engine ray (ray://host:10001); default: "
             "start a local Ray.", flag="--address"),
 )}

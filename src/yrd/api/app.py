@@ -40,16 +40,20 @@ def create_app(url: str, token: str | None = None, fetch_allow: str | None = Non
     app.state.engine, app.state.url, app.state.token = engine, url, token
     app.state.fetch_allow = parse_allow(settings.get("fetch_allow", fetch_allow))
 
+    from .alerts import feed_router
     from .guard import Guard
     from .routes import router
     from .work import Ingests, Slots
 
     app.include_router(router)
+    app.include_router(feed_router)
     app.state.exports = Slots(2, "exports", 10)
     if token:  # a read-only server has no ingest routes at all
+        from .alerts import router as watchlists_router
         from .ingest import router as ingest_router
 
         app.include_router(ingest_router)
+        app.include_router(watchlists_router)
         app.state.ingests = Ingests()
     # (``limits``: path -> (requests a minute, burst) per client without the token; default api/guard.py's HEAVY)
     app.add_middleware(Guard, token=token, max_upload=settings.get("max_upload", max_upload), limits=limits)

@@ -2,7 +2,7 @@
 
 A pure ASGI middleware (it sees a request before its body is read, and can answer without reading it):
 
-- **ingest routes** (``/api/ingest/…``) need ``Authorization: Bearer <token>``; a request without it is answered
+- **ingest routes** (``/api/ingest/…``) and the watchlists (``/api/watchlists``) need ``Authorization: Bearer <token>``; a request without it is answered
   401 at once, its body never read or spooled. (On a read-only server the routes do not exist: 404.)
 - **an upload's body** is refused with 413 when its ``Content-Length`` is over the cap, and cut off with 413 as
   soon as more than the cap has streamed in (a chunked body has no length to check first).
@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 
 INGEST = "/api/ingest/"
+TOKEN_ONLY = (INGEST, "/api/watchlists")  # routes that exist only on a server with a token, and need it
 #: path -> (requests per minute, burst) for one client
 HEAVY = {"/api/export": (6, 3), "/api/search": (120, 30)}
 _CLIENTS = 10_000  # buckets kept (least recently used dropped): memory stays bounded whoever calls
@@ -46,7 +47,7 @@ class Guard:
             return await self.app(scope, receive, send)
         path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
-        if path.startswith(INGEST) and self.token:
+        if path.startswith(TOKEN_ONLY) and self.token:
             if not self._authorized(headers.get("authorization", "")):
                 return await _answer(send, 401, "missing or wrong token: send 'Authorization: Bearer <token>'",
                                      {"WWW-Authenticate": "Bearer"})

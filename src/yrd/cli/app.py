@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .alerts import alerts
 from .browse import search, show, stats
 from .entity import entity
 from .export import export
@@ -30,5 +31,5 @@ def main() -> None:
 
 
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
-                serve, sources, watch, review):
+                serve, sources, watch, review, alerts):
     main.add_command(command)

@@ -52,6 +52,7 @@ documents = Table(
     Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (rows.EVENT_BITS)
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
+    Index("ix_documents_ingested_at", "ingested_at"),  # what is new since a watchlist was checked (0007)
 )
 
 facts = Table(
@@ -246,4 +247,6 @@ alerts = Table(  # one fact that matched one watchlist: made once (unique), deli
     Column("error", Text),
     UniqueConstraint("watchlist_id", "fact_key", name="uq_alerts_watchlist_fact"),
     Index("ix_alerts_watchlist_created", "watchlist_id", "created_at"),
+    Index("ix_alerts_undelivered", "id", sqlite_where=text("delivered_at IS NULL"),  # (0007)
+          postgresql_where=text("delivered_at IS NULL")),
 )
