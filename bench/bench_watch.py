@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from yrd.batches import IngestOptions  # noqa: E402
+from yrd.errors import YrdError  # noqa: E402
 from yrd.upgrade import open_store  # noqa: E402
 from yrd.watch import sources as registry  # noqa: E402
 from yrd.watch.polite import Fetcher  # noqa: E402
@@ -106,9 +107,9 @@ def main() -> None:
         from yrd.watch import alerts
 
         with engine.begin() as conn:
-            alerts.add(conn, name="bench", file=str(alerts_file))  # every new fact
+            alerts.add(conn, name="bench", kind="event", file=str(alerts_file))  # every new event
         has_alerts = True
-    except (ImportError, AttributeError, TypeError) as exc:
+    except (ImportError, AttributeError, TypeError, YrdError) as exc:
         print(f"(no watchlist: {exc})")
     fetcher = Fetcher(interval=0.0, timeout=10)
     options = IngestOptions(workers=1)

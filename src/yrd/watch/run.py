@@ -37,7 +37,10 @@ class Round:
         out = (f"polled {self.polled} source(s): {self.failed} failed, {self.new} new item(s), {self.stored} "
                f"document(s) stored, {self.item_failures} item(s) failed")
         if self.alerts:
-            out += "; alerts: " + ", ".join(f"{v} {k}" for k, v in self.alerts.items())
+            a = self.alerts
+            delivered = sum((a.get("delivered") or {}).values())
+            failed = sum((a.get("failed") or {}).values())
+            out += f"; alerts: {a.get('created', 0)} new, {delivered} delivered, {failed} failed"
         return out
 
 
