@@ -52,6 +52,7 @@ documents = Table(
     Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (rows.EVENT_BITS)
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
+    Index("ix_documents_canonical_ingested_at", "canonical", "ingested_at"),  # what is new: arrived since a time
 )
 
 facts = Table(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.engine import Connection
@@ -22,6 +22,7 @@ class Filters:
     kind: str | None = None
     publisher: str | None = None
     include_duplicates: bool = False
+    since: datetime | None = None  # ingested at or after (naive UTC, as the store keeps it): what is new
 
     def validate(self) -> "Filters":
         if self.place and not re.fullmatch(r"\d{6}", self.place):
@@ -38,7 +39,7 @@ class Filters:
     def plain(self) -> bool:
         """No filter at all: the totals the writer keeps answer."""
         return not (self.place or self.date_from or self.date_to or self.event_type or self.kind or self.publisher
-                    or self.include_duplicates)
+                    or self.include_duplicates or self.since)
 
 
 def parse_day(value: str | None, name: str = "date") -> date | None:
@@ -80,6 +81,8 @@ def where(f: Filters, place: bool = True):
         cond.append(documents.c.num < high)
     if f.publisher:
         cond.append(documents.c.publisher == f.publisher)
+    if f.since:  # with the canonical flag, a range on ix_documents_canonical_ingested_at
+        cond.append(documents.c.ingested_at >= f.since)
     if f.place and place:
         cond.append(documents.c.num.in_(select(doc_places.c.doc_num).where(doc_places.c.code == f.place)))
     if f.event_type:  # bit masks on the document: no scan of the facts
