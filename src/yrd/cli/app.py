@@ -5,6 +5,7 @@ import click
 
 from .. import __version__
 from .browse import search, show, stats
+from .digest import digest
 from .entity import entity
 from .export import export
 from .extract import evaluate, extract
@@ -30,3 +31,4 @@ def main() -> None:
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
                 serve):
     main.add_command(command)
+main.add_command(digest)
