@@ -239,7 +239,7 @@ class _Writer:
 
 class _Text(_Writer):
     def header(self, title, period, summary):
-        self.out += [title, period, summary, ""]
+        self.out += [title, period, summary]
 
     def note(self, text):
         self.out.append(f"({text})")
@@ -259,8 +259,9 @@ class _Text(_Writer):
         s = x["source"]
         self.out.append(f"    · {_one_line(head)}" + (f" · {' · '.join(details)}" if details else ""))
         self.out.append(f"        「{_one_line(x['span']['text'], 120)}」")
-        self.out.append(f"        {_one_line(s.get('title'), 60)} · {s.get('publisher') or '—'} · "
-                        f"{beijing(s.get('published_at'), False) or '—'} · {s.get('url') or ''} · {s['id']}")
+        where = [_one_line(s.get("title"), 60), s.get("publisher") or "—", beijing(s.get("published_at"), False) or "—",
+                 s.get("url"), s["id"]]
+        self.out.append("        " + " · ".join(w for w in where if w))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&$])")
