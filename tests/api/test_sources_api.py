@@ -191,3 +191,14 @@ def test_every_write_to_the_api_needs_the_token_before_its_body_is_read():
     assert (status, pulled) == (413, 0)
     status, body, pulled = _call(guard, "/api/sources", (auth,), [b"x" * (WRITE_CAP // 4)] * 8)
     assert status == 413 and pulled == 5 and b"KB a request to /api/sources may have" in body
+
+
+def test_a_window_that_holds_most_of_the_store_gives_the_same_page_read_in_num_order(news, monkeypatch):
+    from yrd.store.query import filters
+
+    client, old = news
+    pages = [client.get("/api/documents", params={"since": "7d", "limit": 3, "offset": o}).json() for o in (0, 3, 6)]
+    monkeypatch.setattr(filters, "ARRIVALS_BY_NUM", 0)  # (SQLite then reads in num order; PostgreSQL plans itself)
+    assert [client.get("/api/documents", params={"since": "7d", "limit": 3, "offset": o}).json()
+            for o in (0, 3, 6)] == pages
+    assert old.id not in {d["id"] for p in pages for d in p["items"]} and sum(len(p["items"]) for p in pages) == 9

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import DateTime, and_, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from ...errors import YrdError
@@ -132,6 +132,22 @@ def _doc_nums(f: Filters):
                 .order_by(doc_places.c.doc_num.desc()))
     return select(documents.c.num).where(where(f)).order_by(documents.c.num.desc())
 
+
+
+ARRIVALS_BY_NUM = 5000  # more arrivals than this, and 5 % of the store: SQLite reads them in num order
+
+
+def newest_first(conn: Connection, f: Filters, total: int):
+    """The ``num`` of the documents that pass ``f``, newest first, knowing there are ``total``. A window of
+    arrivals (``f.since``) is a range on its index, sorted; but when it holds much of the store, SQLite (which
+    keeps no statistics) would still sort it whole (0.45 s for 210,000): it is read in ``num`` order instead,
+    each row's arrival checked (unary ``+``: not from the index), and the page is found in its first rows.
+    PostgreSQL's planner makes that choice itself."""
+    if (f.since and not f.place and conn.dialect.name == "sqlite" and total > ARRIVALS_BY_NUM
+            and total * 20 >= counter(conn, "documents")):
+        late = text("+documents.ingested_at >= :since").bindparams(bindparam("since", f.since, type_=DateTime()))
+        return select(documents.c.num).where(and_(where(replace(f, since=None)), late)).order_by(documents.c.num.desc())
+    return _doc_nums(f)
 
 
 def _chunks(values: list, n: int = 900):

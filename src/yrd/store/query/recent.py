@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from ..schema import doc_places, documents, entities, facts
 from .analytics import _project, _reports_cached, _status
 from .documents import _evidence, _sources
-from .filters import Filters, _chunks, _doc_nums, generation, is_kind, place_prefix
+from .filters import Filters, _chunks, _doc_nums, generation, is_kind, newest_first, place_prefix
 
 CAP = 5000  # documents whose facts one digest reads (the newest that arrived)
 WINDOW = 30  # characters before a figure in which a target's metric makes the figure a report on it
@@ -36,7 +36,7 @@ def arrivals(conn: Connection, f: Filters, cap: int = CAP, today: date | None = 
     nowhere). ``detail=False``: targets without their status and latest report (a search each: counts need none).
     """
     total = count_arrived(conn, f)
-    nums = list(conn.scalars(_doc_nums(f).limit(cap)))
+    nums = list(conn.scalars(newest_first(conn, f, total).limit(cap)))
     docs = _sources(conn, set(nums))
     where = _Places(conn, nums)
     rows = []
@@ -126,13 +126,16 @@ def _projects(conn: Connection, f: Filters, rows: list, where: _Places) -> list[
             select(facts.c.entity_id).select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
             .where(and_(facts.c.entity_id.in_(chunk), is_kind("project"), documents.c.ingested_at < f.since))
             .distinct()))
+    evidence = {}
+    for r, e in zip(rows, _evidence(conn, rows)):  # (one read of the sources for all: in the order of the rows)
+        evidence[r.id] = e
     out = []
     for eid, stated in by_entity.items():
         if eid not in ents:
             continue
-        evidence = _evidence(conn, stated)  # (in the order of the rows)
-        p = _project(ents[eid], evidence, "all")
-        row, newest = max(zip(stated, evidence), key=lambda re: (re[1]["source"]["published_at"] or "", re[0].id))
+        p = _project(ents[eid], [evidence[r.id] for r in stated], "all")
+        row, newest = max(((r, evidence[r.id]) for r in stated),
+                          key=lambda re: (re[1]["source"]["published_at"] or "", re[0].id))
         code = next((pl["adcode"] for pl in p["places"] if _adcode(pl["adcode"])), None)
         inv = p["investment"]
         out.append({"name": p["name"], "type": p["kind"], "stage": p["stage"], "stage_date": p["stage_date"],
@@ -191,15 +194,16 @@ def _targets(conn: Connection, rows: list, docs: dict, where: _Places, today: da
 _METRICS: list = [None, {}]  # ((store, its generation), unit -> metrics): read once per state of the store
 
 
-def _metrics(conn: Connection) -> dict[str, set[str]]:
-    """The metrics of every quantified target, by unit (those of four characters or more, as the tracker's)."""
+def _metrics(conn: Connection) -> dict[str, dict[str, list[str]]]:
+    """The metrics of every quantified target (those of four characters or more, as the tracker's), by unit and by
+    their first four characters: a window is looked up at each of its positions, not for each metric."""
     gen = (conn.engine.url.render_as_string(hide_password=True), generation(conn))
     if _METRICS[0] != gen:
-        metrics: dict[str, set[str]] = {}
+        metrics: dict[str, dict[str, list[str]]] = {}
         for label, unit in conn.execute(select(facts.c.label, facts.c.unit).where(and_(
                 is_kind("target"), facts.c.value.is_not(None))).distinct()):
             if label and unit and len(label) >= 4:
-                metrics.setdefault(unit, set()).add(label)
+                metrics.setdefault(unit, {}).setdefault(label[:4], []).append(label)
         _METRICS[:] = [gen, metrics]
     return _METRICS[1]
 
@@ -210,46 +214,50 @@ def _reports(conn: Connection, nums: list[int], docs: dict, where: _Places, new_
     metrics = _metrics(conn)
     if not metrics:
         return []
-    lengths = sorted({len(m) for ms in metrics.values() for m in ms}, reverse=True)
     inside_target = {}  # a document's target spans: a figure inside one states the target, not a report on it
     for t in new_targets:
         inside_target.setdefault(t.doc_num, []).append((t.start, t.end))
+    # the WINDOW characters before each figure, cut by the database (text[start - WINDOW:start], 1-based)
+    width = case((facts.c.start > WINDOW, WINDOW), else_=facts.c.start)
+    before = func.substr(documents.c.text, facts.c.start - width + 1, width).label("window")
     amounts = []
     for chunk in _chunks(nums):
         amounts += conn.execute(select(facts.c.doc_num, facts.c.start, facts.c.end, facts.c.text, facts.c.data,
-                                       facts.c.unit).where(and_(facts.c.doc_num.in_(chunk), is_kind("amount"),
-                                                                facts.c.unit.in_(list(metrics))))).all()
-    texts = {}
-    for chunk in _chunks(sorted({a.doc_num for a in amounts})):
-        texts.update(conn.execute(select(documents.c.num, documents.c.text).where(documents.c.num.in_(chunk))).all())
+                                       facts.c.unit, before)
+                                .select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
+                                .where(and_(facts.c.doc_num.in_(chunk), is_kind("amount"),
+                                            facts.c.unit.in_(list(metrics))))).all()
     found: list[tuple] = []
     for a in amounts:
         if any(s <= a.start and a.end <= e for s, e in inside_target.get(a.doc_num, ())):
             continue
-        window = texts.get(a.doc_num, "")[max(0, a.start - WINDOW):a.start]
-        hits = {window[i:i + n] for n in lengths if n <= len(window) for i in range(len(window) - n + 1)
-                if window[i:i + n] in metrics[a.unit]}
+        window = a.window or ""
+        by_head = metrics[a.unit]  # a metric's first four characters -> the metrics that begin with them
+        hits = {m for i in range(len(window) - 3) for m in by_head.get(window[i:i + 4], ()) if window.startswith(m, i)}
         for metric in hits:
             if not any(metric != other and metric in other for other in hits):  # the most specific metric
                 found.append((a, metric))
     if not found:
         return []
     stated: dict[tuple[str, str], list] = {}
-    for chunk in _chunks(sorted({m for _, m in found})):
+    for chunk in _chunks(sorted({m for _, m in found})):  # (the targets' rows first: joined, SQLite read documents)
         for r in conn.execute(select(facts.c.id, facts.c.doc_num, facts.c.label, facts.c.unit, facts.c.code,
-                                     facts.c.data, facts.c.start, facts.c.end, facts.c.text, documents.c.published_at)
-                              .select_from(facts.join(documents, documents.c.num == facts.c.doc_num))
-                              .where(and_(is_kind("target"), facts.c.label.in_(chunk),
-                                          documents.c.canonical.is_(True)))):
+                                     facts.c.data, facts.c.start, facts.c.end, facts.c.text)
+                              .where(and_(is_kind("target"), facts.c.label.in_(chunk)))):
             stated.setdefault((r.label, r.unit), []).append(r)
-    origin = _sources(conn, {r.doc_num for rs in stated.values() for r in rs})
+    canonical = set()
+    for chunk in _chunks(sorted({r.doc_num for rs in stated.values() for r in rs})):
+        canonical.update(conn.scalars(select(documents.c.num).where(and_(documents.c.num.in_(chunk),
+                                                                         documents.c.canonical.is_(True)))))
+    origin = _sources(conn, canonical)
     out = []
     for a, metric in found:
         published = docs[a.doc_num]["published_at"] or ""
-        earlier = [r for r in stated.get((metric, a.unit), ()) if (r.published_at or "") < published]
+        earlier = [r for r in stated.get((metric, a.unit), ())
+                   if r.doc_num in origin and (origin[r.doc_num]["published_at"] or "") < published]
         if not earlier:
             continue
-        r = max(earlier, key=lambda r: (r.published_at or "", r.id))
+        r = max(earlier, key=lambda r: (origin[r.doc_num]["published_at"] or "", r.id))
         t, figure = json.loads(r.data), json.loads(a.data)
         out.append({"metric": metric, "value": figure["value"], "unit": figure["unit"], "approx": figure.get("approx"),
                     "target": {"deadline": t["deadline"], "value": t["value"], "unit": t["unit"],
