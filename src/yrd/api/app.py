@@ -27,8 +27,8 @@ async def _lifespan(app: FastAPI):
 
 def create_app(url: str, token: str | None = None, fetch_allow: str | None = None,
                max_upload: int | None = None, limits: dict | None = None) -> FastAPI:
-    """An app serving the store at ``url``; read-only unless ``token`` is given (then the ingest routes exist and
-    need it). ``fetch_allow``: networks an ingest by URL may reach although they are the server's own."""
+    """An app serving the store at ``url``; read-only unless ``token`` is given (then the ingest routes and the other
+    writes, such as adding a source, exist and need it). ``fetch_allow``: networks an ingest by URL may reach although they are the server's own."""
     from .. import settings
     from ..read.fetch import parse_allow
 
@@ -42,18 +42,24 @@ def create_app(url: str, token: str | None = None, fetch_allow: str | None = Non
 
     from .alerts import feed_router
     from .guard import Guard
+    from .recent import router as recent_router
     from .routes import router
+    from .sources import router as sources_router
+    from .sources import writes as source_writes
     from .work import Ingests, Slots
 
     app.include_router(router)
     app.include_router(feed_router)
+    app.include_router(recent_router)
+    app.include_router(sources_router)
     app.state.exports = Slots(2, "exports", 10)
-    if token:  # a read-only server has no ingest routes at all
+    if token:  # a read-only server has no ingest or write routes at all
         from .alerts import router as watchlists_router
         from .ingest import router as ingest_router
 
         app.include_router(ingest_router)
         app.include_router(watchlists_router)
+        app.include_router(source_writes)
         app.state.ingests = Ingests()
     # (``limits``: path -> (requests a minute, burst) per client without the token; default api/guard.py's HEAVY)
     app.add_middleware(Guard, token=token, max_upload=settings.get("max_upload", max_upload), limits=limits)

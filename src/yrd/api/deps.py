@@ -1,17 +1,31 @@
-"""Dependencies every route shares: a connection to the store, the common filters, pagination."""
+"""Dependencies every route shares: the token of write routes, a connection to the store, the common filters,
+pagination."""
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Connection
 
 from ..errors import YrdError
 from ..model import EVENT_TYPES, FACT_KINDS, choices
 from ..store.query import Filters, parse_day
 from ..store.query.filters import parse_as_of
+
+
+def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """The check the guard makes before the body (kept on every write route too: a route must not rely on its
+    caller)."""
+    scheme, _, given = (authorization or "").partition(" ")
+    token = request.app.state.token
+    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -79,3 +93,48 @@ Conn = Annotated[Connection, Depends(connection)]
 Filt = Annotated[Filters, Depends(filters)]
 OrgFilt = Annotated[Filters, Depends(filters_of_organizations)]
 Paging = Annotated[Page, Depends(Page)]
+
+
+class Sentences(APIRoute):
+    """A route whose malformed request (a missing field, a wrong type, a body that is no JSON) is answered 422
+    with one sentence naming the field, as every other bad value is, not FastAPI's list of error objects."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route(request: Request):
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise HTTPException(422, _sentence(exc.errors())) from None
+
+        return route
+
+
+def _sentence(errors) -> str:
+    parts = []
+    for e in list(errors)[:3]:
+        if e.get("type") == "json_invalid":
+            parts.append(f"the body is not valid JSON ({e.get('ctx', {}).get('error', 'decode error')})")
+            continue
+        where = ".".join(str(x) for x in e.get("loc", ())
+                         if x not in ("body", "query", "path") and not isinstance(x, int))
+        parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else str(e.get("msg", "invalid")))
+    return "; ".join(parts) or "the request is not valid"
+
+
+def arrived_since(since: Annotated[str | None, Query(
+        max_length=40, description="Arrived (ingested) since: 24h, 7d, 2w back from now, or an ISO date/time "
+                                   "(UTC unless it says): 2026-12-01, 2026-12-01T08:00:00+08:00")] = None
+                  ) -> datetime | None:
+    if not since:
+        return None
+    from ..watch.times import parse_since
+
+    try:
+        return parse_since(since)
+    except YrdError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+Since = Annotated[datetime | None, Depends(arrived_since)]

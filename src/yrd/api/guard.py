@@ -2,10 +2,12 @@
 
 A pure ASGI middleware (it sees a request before its body is read, and can answer without reading it):
 
-- **ingest routes** (``/api/ingest/…``) and the watchlists (``/api/watchlists``) need ``Authorization: Bearer <token>``; a request without it is answered
-  401 at once, its body never read or spooled. (On a read-only server the routes do not exist: 404.)
+- **ingest routes** (``/api/ingest/…``) and **every write to the API** (a POST, PUT, PATCH or DELETE under
+  ``/api/``: adding or removing a source …) and the watchlists (which hold webhook addresses) need ``Authorization: Bearer <token>``; a request without it is
+  answered 401 at once, its body never read or spooled. (On a read-only server these routes do not exist.)
 - **an upload's body** is refused with 413 when its ``Content-Length`` is over the cap, and cut off with 413 as
-  soon as more than the cap has streamed in (a chunked body has no length to check first).
+  soon as more than the cap has streamed in (a chunked body has no length to check first); another write's body
+  has a cap of its own (``WRITE_CAP``: a source, a watchlist are a few lines of JSON).
 - **heavy requests** (exports, search) without the token are rate-limited per client address: a token bucket
   each, answering 429 with ``Retry-After`` when it is empty. Reads of the dashboard are not limited.
 """
@@ -18,7 +20,10 @@ import time
 from collections import OrderedDict
 
 INGEST = "/api/ingest/"
-TOKEN_ONLY = (INGEST, "/api/watchlists")  # routes that exist only on a server with a token, and need it
+API = "/api/"
+READS = frozenset({"GET", "HEAD", "OPTIONS"})  # a request with any other method under /api/ changes something
+WRITE_CAP = 1 << 20  # bytes of body a write that is no upload may send
+PRIVATE = "/api/watchlists"  # read too only with the token: watchlists hold webhook URLs and e-mail addresses
 #: path -> (requests per minute, burst) for one client
 HEAVY = {"/api/export": (6, 3), "/api/search": (120, 30)}
 _CLIENTS = 10_000  # buckets kept (least recently used dropped): memory stays bounded whoever calls
@@ -47,15 +52,20 @@ class Guard:
             return await self.app(scope, receive, send)
         path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
-        if path.startswith(TOKEN_ONLY) and self.token:
+        if self.token and needs_token(path, scope.get("method", "GET")):
             if not self._authorized(headers.get("authorization", "")):
                 return await _answer(send, 401, "missing or wrong token: send 'Authorization: Bearer <token>'",
                                      {"WWW-Authenticate": "Bearer"})
+            if path.startswith(INGEST):
+                cap = self.max_upload
+                too_big = f"the request body is over the {cap // 1048576} MB an upload may have (--max-upload)"
+            else:
+                cap = WRITE_CAP
+                too_big = f"the request body is over the {cap // 1024} KB a request to {path} may have"
             length = headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > self.max_upload):
-                return await _answer(send, 413, f"the request body is over the {self.max_upload // 1048576} MB an "
-                                                "upload may have (--max-upload)")
-            return await self._capped(scope, receive, send)
+            if length is not None and (not length.isdigit() or int(length) > cap):
+                return await _answer(send, 413, too_big)
+            return await self._capped(scope, receive, send, cap, too_big)
         limit = self.limits.get(path)
         if limit is not None and not (self.token and self._authorized(headers.get("authorization", ""))):
             wait = self._take(path, _client(scope, headers), *limit)
@@ -70,7 +80,7 @@ class Guard:
             return False
         return hmac.compare_digest(given.strip().encode(), self.token.encode())
 
-    async def _capped(self, scope, receive, send) -> None:
+    async def _capped(self, scope, receive, send, cap: int, too_big: str) -> None:
         """Run the app with a body that may not stream past the cap: past it, 413 is answered at once, the app
         sees the client gone, and nothing it sends after is passed on."""
         seen, answered = 0, False
@@ -82,10 +92,9 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_upload:
+                if seen > cap:
                     answered = True
-                    await _answer(send, 413, f"the request body is over the {self.max_upload // 1048576} MB an "
-                                             "upload may have (--max-upload)")
+                    await _answer(send, 413, too_big)
                     return {"type": "http.disconnect"}
             return message
 
@@ -112,6 +121,12 @@ class Guard:
         while len(self.buckets) > _CLIENTS:
             self.buckets.popitem(last=False)
         return 0.0
+
+
+def needs_token(path: str, method: str) -> bool:
+    """Whether a request must carry the token (on a server that has one): ingests, the watchlists, and every
+    write to the API."""
+    return path.startswith((INGEST, PRIVATE)) or (path.startswith(API) and method.upper() not in READS)
 
 
 def _client(scope, headers) -> str:

@@ -7,27 +7,19 @@ other route stay free while an upload is ingested. Fetches by URL refuse the ser
 """
 from __future__ import annotations
 
-import hmac
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from pydantic import BaseModel, Field
+
+from .deps import require_token
 
 
 router = APIRouter(prefix="/api/ingest")
-
-
-def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """The same check the guard makes before the body (kept here too: a route must not rely on its caller)."""
-    scheme, _, given = (authorization or "").partition(" ")
-    token = request.app.state.token
-    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
 
 
 class UrlIn(BaseModel):

@@ -11,7 +11,7 @@ from ..errors import YrdError
 from ..model import (EVENT_TYPES, EXPORT_FORMATS, EXPORT_TABLES, MODALITIES, ORG_KINDS, PLACE_LEVELS, PROJECT_KINDS,
                      RELATION_TYPES, SCOPES, TARGET_STATUSES, VOCABULARY)
 from ..store import query as Q
-from .deps import Conn, Filt, OrgFilt, Paging
+from .deps import Conn, Filt, OrgFilt, Paging, Since
 
 router = APIRouter(prefix="/api")
 Scope = Annotated[str, Query(pattern="^(" + "|".join((*SCOPES, "all")) + ")$",
@@ -39,8 +39,9 @@ def stats(conn: Conn, f: Filt) -> dict:
     return out
 
 
-@router.get("/documents", summary="Documents, newest first, filtered and paginated")
-def documents(conn: Conn, f: Filt, page: Paging) -> dict:
+@router.get("/documents", summary="Documents, newest first, filtered and paginated (since: those that arrived since)")
+def documents(conn: Conn, f: Filt, page: Paging, since: Since = None) -> dict:
+    f.since = since
     total, items = Q.list_documents(conn, f, page.limit, page.offset)
     return _page(total, items, page)
 

@@ -6,6 +6,7 @@ import click
 from .. import __version__
 from .alerts import alerts
 from .browse import search, show, stats
+from .digest import digest
 from .entity import entity
 from .export import export
 from .extract import evaluate, extract
@@ -33,3 +34,4 @@ def main() -> None:
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
                 serve, sources, watch, review, alerts):
     main.add_command(command)
+main.add_command(digest)

@@ -53,6 +53,7 @@ documents = Table(
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
     Index("ix_documents_ingested_at", "ingested_at"),  # what is new since a watchlist was checked (0007)
+    Index("ix_documents_canonical_ingested_at", "canonical", "ingested_at"),  # what is new: arrived since a time  # (0008)
 )
 
 facts = Table(

@@ -15,7 +15,9 @@ from .documents import fact_data, factsheet, get_document, list_documents, stats
 from .entities import entity_page, find_entity, organizations, places
 from .filters import Filters, parse_day, where
 from .fulltext import COUNT_CAP, SEARCH_WINDOW, SearchResult, docs_containing, search, search_page, snippet
+from .recent import arrivals, count_arrived
 
-__all__ = ["COUNT_CAP", "SEARCH_WINDOW", "Filters", "SearchResult", "docs_containing", "entity_page", "events",
-           "fact_data", "factsheet", "find_entity", "get_document", "list_documents", "network", "organizations", "parse_day",
-           "places", "portfolios", "projects", "search", "search_page", "snippet", "stats", "targets", "where"]
+__all__ = ["COUNT_CAP", "SEARCH_WINDOW", "Filters", "SearchResult", "arrivals", "count_arrived", "docs_containing",
+           "entity_page", "events", "fact_data", "factsheet", "find_entity", "get_document", "list_documents", "network",
+           "organizations", "parse_day", "places", "portfolios", "projects", "search", "search_page", "snippet", "stats",
+           "targets", "where"]

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from ..rows import DAY0, SEQ_BITS, decompress
 from ..schema import counters, documents
-from .filters import Filters, _chunks, _doc_nums, copies, counter
+from .filters import Filters, _chunks, _doc_nums, copies, counter, newest_first
 
 def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
     if f.plain:
@@ -18,7 +18,7 @@ def list_documents(conn: Connection, f: Filters, limit: int = 50, offset: int = 
         total = counter(conn, "place:" + f.place)  # the writer counts the canonical documents of every place
     else:
         total = conn.scalar(select(func.count()).select_from(_doc_nums(f).order_by(None).subquery()))
-    nums = list(conn.scalars(_doc_nums(f).limit(limit).offset(offset)))
+    nums = list(conn.scalars(newest_first(conn, f, total).limit(limit).offset(offset)))
     found = {r.num: r for r in conn.execute(select(
         documents.c.num, documents.c.id, documents.c.title, documents.c.publisher, documents.c.published_at,
         documents.c.source_url, documents.c.duplicate_of).where(documents.c.num.in_(nums)))}

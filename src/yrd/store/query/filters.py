@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import DateTime, and_, bindparam, func, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 
 from ...errors import YrdError
@@ -23,6 +23,7 @@ class Filters:
     publisher: str | None = None
     include_duplicates: bool = False
     as_of: datetime | None = None  # the knowledge base as it stood then (naive UTC): see :func:`where`
+    since: datetime | None = None  # ingested at or after (naive UTC, as the store keeps it): what is new
 
     def validate(self) -> "Filters":
         if self.place and not re.fullmatch(r"\d{6}", self.place):
@@ -39,7 +40,7 @@ class Filters:
     def plain(self) -> bool:
         """No filter at all: the totals the writer keeps answer."""
         return not (self.place or self.date_from or self.date_to or self.event_type or self.kind or self.publisher
-                    or self.include_duplicates or self.as_of)
+                    or self.include_duplicates or self.as_of or self.since)
 
 
 def parse_day(value: str | None, name: str = "date") -> date | None:
@@ -123,6 +124,8 @@ def where(f: Filters, place: bool = True):
         cond.append(documents.c.num < high)
     if f.publisher:
         cond.append(documents.c.publisher == f.publisher)
+    if f.since:  # with the canonical flag, a range on ix_documents_canonical_ingested_at
+        cond.append(documents.c.ingested_at >= f.since)
     if f.place and place:
         cond.append(documents.c.num.in_(select(doc_places.c.doc_num).where(doc_places.c.code == f.place)))
     if f.event_type:  # bit masks on the document: no scan of the facts
@@ -172,6 +175,22 @@ def _doc_nums(f: Filters):
                 .order_by(doc_places.c.doc_num.desc()))
     return select(documents.c.num).where(where(f)).order_by(documents.c.num.desc())
 
+
+
+ARRIVALS_BY_NUM = 5000  # more arrivals than this, and 5 % of the store: SQLite reads them in num order
+
+
+def newest_first(conn: Connection, f: Filters, total: int):
+    """The ``num`` of the documents that pass ``f``, newest first, knowing there are ``total``. A window of
+    arrivals (``f.since``) is a range on its index, sorted; but when it holds much of the store, SQLite (which
+    keeps no statistics) would still sort it whole (0.45 s for 210,000): it is read in ``num`` order instead,
+    each row's arrival checked (unary ``+``: not from the index), and the page is found in its first rows.
+    PostgreSQL's planner makes that choice itself."""
+    if (f.since and not f.place and conn.dialect.name == "sqlite" and total > ARRIVALS_BY_NUM
+            and total * 20 >= counter(conn, "documents")):
+        late = text("+documents.ingested_at >= :since").bindparams(bindparam("since", f.since, type_=DateTime()))
+        return select(documents.c.num).where(and_(where(replace(f, since=None)), late)).order_by(documents.c.num.desc())
+    return _doc_nums(f)
 
 
 def _chunks(values: list, n: int = 900):

@@ -13,13 +13,15 @@ const VIEWS = {
   targets: () => import("./js/views/targets.js"),
   network: () => import("./js/views/network.js"),
   search: () => import("./js/views/search.js"),
+  new: () => import("./js/views/whatsnew.js"),
+  sources: () => import("./js/views/sources.js"),
   place: () => import("./js/views/entity.js"),
   entity: () => import("./js/views/entity.js"),
   doc: () => import("./js/views/reader.js"),
 };
 const NAV = [
   ["map", "nav_map"], ["timeline", "nav_timeline"], ["projects", "nav_projects"], ["targets", "nav_targets"],
-  ["network", "nav_network"], ["search", "nav_search"],
+  ["network", "nav_network"], ["search", "nav_search"], ["new", "nav_new"], ["sources", "nav_sources"],
 ];
 
 let generation = 0;

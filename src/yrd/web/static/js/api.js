@@ -64,3 +64,20 @@ export const stats = () => cached("/api/stats");
 export const vocabulary = () => cached("/api/vocabulary");
 export const allPlaces = () => cached("/api/places", { limit: 5000 });
 export const boundaries = () => cached("/api/geo/boundaries");
+
+/** A write (POST, DELETE …) with a JSON body and the server's token, which the user typed (sessionStorage only);
+ * errors as ``get``'s: the server's one-sentence detail. */
+export async function send(method, path, body, token) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(path, { method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON */ }
+  if (!res.ok) {
+    const detail = data && data.detail ? (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)) : res.statusText;
+    throw new ApiError(res.status, `${res.status} ${detail}`);
+  }
+  return data;
+}
