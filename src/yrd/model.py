@@ -309,6 +309,7 @@ class Document:
     signature: bytes | None = None  # sign step: MinHash, 128 little-endian uint32
     buckets: list[int] = field(default_factory=list)  # sign step: LSH band keys
     terms: str | None = None  # index step: the search terms of title and text
+    extractor: str | None = None  # extract step: the extractors' version (extract.confidence), kept by the store
 
     @property
     def where(self) -> str:

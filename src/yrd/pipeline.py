@@ -59,11 +59,12 @@ class Step:
 
 
 def _extract(doc: Document) -> Document:
-    from .extract.confidence import assess
+    from .extract.confidence import assess, version
     from .extract.pipeline import extract_all
 
     extract_all(doc)
     assess(doc)
+    doc.extractor = version()
     return doc
 
 
@@ -183,10 +184,12 @@ def warm_up() -> None:
     """Load the gazetteer and lexicons (before workers fork, so they share them; before a time budget starts, so
     the first document does not pay for them)."""
     from .clean.script import detect_script
+    from .extract.confidence import version
     from .extract.pipeline import extract_all
     from .model import Source
 
     extract_all(Document("warm-up", Source(), "", None, "zh-Hans", "上海市。"))
+    version()
     detect_script("上海市。")
 
 

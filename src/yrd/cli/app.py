@@ -12,6 +12,7 @@ from .export import export
 from .extract import evaluate, extract
 from .ingest import ingest
 from .library import network, portfolios, projects, targets
+from .reextract import reextract
 from .review import review
 from .serve import serve
 from .watch import sources, watch
@@ -35,3 +36,4 @@ for command in (extract, evaluate, ingest, search, show, entity, projects, portf
                 serve, sources, watch, review, alerts):
     main.add_command(command)
 main.add_command(digest)
+main.add_command(reextract)

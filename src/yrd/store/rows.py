@@ -111,6 +111,7 @@ class DocumentRow(NamedTuple):
     sheet: bytes  # the compressed fact sheet without its text
     kinds: int  # bit mask of its fact kinds
     event_types: int  # bit mask of its event types
+    extractor: str | None  # the extractors' version that found its facts (None: not known)
 
 
 class EntityRow(NamedTuple):
@@ -148,6 +149,21 @@ class LinkRow(NamedTuple):
     fact: int  # index into DocRows.facts
     entity: int  # index into DocRows.entities
     role: str
+
+
+class FactRows(NamedTuple):
+    """What a document's facts become in the store: its entities, fact rows and links, the codes of its places,
+    its fact sheet (compressed, without its text) and the bit masks of its kinds and event types. ``yrd
+    reextract`` replaces a stored document's with these."""
+
+    entities: list[EntityRow]
+    facts: list[FactRow]
+    fact_entities: list[int | None]  # the entity of each fact row (index into ``entities``)
+    links: list[LinkRow]  # sorted
+    codes: list[str]  # its places' codes with their cities' and provinces'
+    sheet: bytes
+    kinds: int
+    event_types: int
 
 
 class DocRows(NamedTuple):
@@ -230,6 +246,22 @@ def rows(doc: Document) -> DocRows:
     """Every row the store writes for a finished ``doc`` (signed and indexed by the pipeline)."""
     if doc.signature is None or doc.terms is None:
         raise ValueError(f"{doc.where}: not finished (the pipeline's sign and index steps make what the store keeps)")
+    f = fact_rows(doc)
+    published = pub_date(doc.published_at)
+    dropped = (doc.meta or {}).get("dropped") or {}
+    document = DocumentRow(
+        doc.id, doc_key(doc), doc.source.path, doc.source.url, doc.source.format,
+        _fit(doc.source.publisher or None, _PUBLISHER), _fit(doc.source.author or None, _AUTHOR), doc.title,
+        doc.published_at, published, doc.script, any(dropped.get(reason) for reason in JUNK), doc.text,
+        doc.original_text if doc.original_text and doc.original_text != doc.text else None,
+        compress(doc.raw) if doc.raw else None, _fit(doc.encoding, _ENCODING), f.sheet, f.kinds, f.event_types,
+        doc.extractor)
+    return DocRows(document, doc.signature, doc.buckets, doc.terms, f.entities, f.facts, f.fact_entities, f.links,
+                   f.codes)
+
+
+def fact_rows(doc: Document) -> FactRows:
+    """The rows of ``doc``'s facts (extracted and linked; it need not be signed or indexed)."""
     refs: list[EntityRow] = []
     ref_index: dict[tuple[str, str], int] = {}
 
@@ -321,13 +353,5 @@ def rows(doc: Document) -> DocRows:
         kinds |= KIND_BITS[r.kind]
     for ev in doc.events:
         events |= EVENT_BITS.get(_fit(ev["type"], _TYPE), 0)
-    dropped = (doc.meta or {}).get("dropped") or {}
-    document = DocumentRow(
-        doc.id, doc_key(doc), doc.source.path, doc.source.url, doc.source.format,
-        _fit(doc.source.publisher or None, _PUBLISHER), _fit(doc.source.author or None, _AUTHOR), doc.title,
-        doc.published_at, published, doc.script, any(dropped.get(reason) for reason in JUNK), doc.text,
-        doc.original_text if doc.original_text and doc.original_text != doc.text else None,
-        compress(doc.raw) if doc.raw else None, _fit(doc.encoding, _ENCODING),
-        compress(sheet_json(doc).encode("utf-8")), kinds, events)
-    return DocRows(document, doc.signature, doc.buckets, doc.terms, refs, out, row_entity,
-                   [LinkRow(*x) for x in sorted(links)], sorted(codes))
+    return FactRows(refs, out, row_entity, [LinkRow(*x) for x in sorted(links)], sorted(codes),
+                    compress(sheet_json(doc).encode("utf-8")), kinds, events)

@@ -50,6 +50,7 @@ documents = Table(
     Column("sheet", LargeBinary, nullable=False),  # zlib-compressed JSON fact sheet (FACTSHEET.md) without its text
     Column("kinds", Integer, nullable=False, default=0),  # bit mask of the fact kinds it has (rows.KIND_BITS)
     Column("event_types", Integer, nullable=False, default=0),  # bit mask of its event types (rows.EVENT_BITS)
+    Column("extractor", String(40)),  # the extractors' version that found its facts (NULL: an older release's)
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_canonical_num", "canonical", "num"),
     Index("ix_documents_ingested_at", "ingested_at"),  # what is new since a watchlist was checked (0007)

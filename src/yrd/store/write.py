@@ -85,7 +85,7 @@ class _Pending:
 _DOC_COLUMNS = ("id", "num", "key", "version", "is_current", "canonical", "source_path", "source_url", "format",
                 "publisher", "author", "title", "published_at", "published_date", "script", "junk", "text",
                 "original_text", "raw", "encoding", "duplicate_of", "similarity", "sheet", "kinds", "event_types",
-                "ingested_at")
+                "extractor", "ingested_at")
 _ENTITY_COLUMNS = ("id", "kind", "key", "name", "subkind", "code", "parent", "lat", "lon", "scope", "aliases", "documents",
                    "mentions")
 
@@ -140,6 +140,15 @@ class _Writer:
 
     def demote(self, num: int, publisher: str | None) -> None:
         """Take a stored document's contributions out of the counted tables (it became a copy or an old version)."""
+        self.uncount(num)
+        self.conn.execute(update(documents).where(documents.c.num == num).values(canonical=False))
+        self.counts["documents"] -= 1
+        if publisher:
+            self.counts["publisher:" + publisher] -= 1
+
+    def uncount(self, num: int) -> None:
+        """Take what a canonical document's facts add to the counted tables out of them: its entities' document
+        and mention counts, its edges (and its rows of ``edge_docs``), its events, targets and places."""
         conn = self.conn
         per_entity = conn.execute(select(facts.c.entity_id, func.count()).where(
             and_(facts.c.doc_num == num, facts.c.entity_id.is_not(None))).group_by(facts.c.entity_id)).all()
@@ -161,21 +170,22 @@ class _Writer:
             and_(facts.c.doc_num == num, facts.c.kind == "target"))) or 0
         for (code,) in conn.execute(select(doc_places.c.code).where(doc_places.c.doc_num == num)):
             self.counts["place:" + code] -= 1
-        conn.execute(update(documents).where(documents.c.num == num).values(canonical=False))
-        self.counts["documents"] -= 1
-        if publisher:
-            self.counts["publisher:" + publisher] -= 1
 
     # -- the batch -------------------------------------------------------------------------------------
+
+    def lock(self, wait: bool = True) -> None:
+        """Hold the store's write lock until the transaction ends (SQLite's writers queue on its own)."""
+        if self.sqlite:
+            return
+        if wait:
+            self.conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        elif not self.conn.scalar(sql_text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}):
+            raise Busy("another writer holds the store's write lock")
 
     def write(self, batch: list[DocRows], wait: bool = True) -> BatchResult:
         conn = self.conn
         result = BatchResult()
-        if not self.sqlite:  # one writer at a time (SQLite's writers queue on its own write lock)
-            if wait:
-                conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
-            elif not conn.scalar(sql_text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}):
-                raise Busy("another writer holds the store's write lock")
+        self.lock(wait)
         ids = list(dict.fromkeys(p.document.id for p in batch))
         existing = {r[0] for r in self._select_in("SELECT id FROM documents WHERE id IN ({IN})", ids)}
         todo: list[DocRows] = []
@@ -341,7 +351,7 @@ class _Writer:
                 doc.format, doc.publisher, doc.author, doc.title, doc.published_at,
                 (published.isoformat() if self.sqlite else published) if published else None, doc.script, doc.junk,
                 doc.text, doc.original_text, doc.raw, doc.encoding, s.duplicate_of, p.similarity, doc.sheet,
-                doc.kinds, doc.event_types, stamp))
+                doc.kinds, doc.event_types, doc.extractor, stamp))
             sig_rows.append((p.num, item.signature))
             band_rows.extend(zip(dict.fromkeys(item.buckets), repeat(p.num)))
             search_rows.append((p.num, item.terms))
@@ -358,6 +368,11 @@ class _Writer:
             self.conn.exec_driver_sql("INSERT INTO search_fts(rowid, terms) VALUES (?, ?)", search_rows)
         else:
             self._bulk("search_index", ("doc_num", "tsv"), search_rows, values="%s, to_tsvector('simple', %s)")
+        self.insert_facts(pending)
+
+    def insert_facts(self, pending: list[_Pending]) -> None:
+        """The facts of documents whose row is stored: their entities, fact rows, links, documents by entity and
+        by place, and what the canonical ones add to the counted tables."""
         entity_ids = self._entities(pending)
         n_facts = sum(len(p.item.facts) for p in pending)
         fact_ids = self._new_ids("facts", n_facts) if n_facts else []
