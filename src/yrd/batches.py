@@ -35,6 +35,7 @@ class IngestOptions:
     max_bytes: int = field(default_factory=lambda: settings.get("max_bytes"))
     timeout: float = field(default_factory=lambda: settings.get("timeout"))
     budget: float = field(default_factory=lambda: settings.get("budget"))
+    decisions: list = field(default_factory=list)  # the analyst's corrections, applied to every document (correct.py)
     guard: bool = False  # fetch nothing from the machine's own networks (an ingest the server runs)
     allow: tuple = ()  # networks a guarded fetch may reach all the same
 
@@ -127,8 +128,18 @@ def process_target(target: str, options: IngestOptions, stored: StoredIds | None
     """Everything one input holds, finished and turned into rows (runs where the executor runs it)."""
     out: list[DocRows | Failure | Known] = []
     for item in run([target], options.read_options(), steps=STEPS, known=stored, budget=options.budget):
-        out.append(item if isinstance(item, (Failure, Known)) else rows(item))
+        out.append(item if isinstance(item, (Failure, Known)) else rows(corrected(item, options.decisions)))
     return out
+
+
+def corrected(doc, decisions: list):
+    """The document with the analyst's corrections applied (``yrd/correct.py``); itself when there are none."""
+    if decisions:
+        from .correct import apply
+        from .store.rows import doc_key
+
+        apply(doc, decisions, doc_key(doc))
+    return doc
 
 
 def process_fetched(data: bytes, url: str, options: IngestOptions, stored: StoredIds | None = None
@@ -139,7 +150,7 @@ def process_fetched(data: bytes, url: str, options: IngestOptions, stored: Store
     out: list[DocRows | Failure | Known] = []
     for item in run_items(read_bytes(data, url, options.read_options()), steps=STEPS, known=stored,
                           budget=options.budget):
-        out.append(item if isinstance(item, (Failure, Known)) else rows(item))
+        out.append(item if isinstance(item, (Failure, Known)) else rows(corrected(item, options.decisions)))
     return out
 
 

@@ -40,6 +40,9 @@ def ingest(paths: list[str], url: str, options: IngestOptions | None = None, *, 
     summary = Summary()
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     with engine.begin() as conn:
+        from .store.corrections import load as load_corrections
+
+        options.decisions = load_corrections(conn)  # (a snapshot: applied to every document of the run)
         log_id = conn.execute(insert(ingest_log).values(started_at=started, command=json.dumps(paths, ensure_ascii=False))
                               ).inserted_primary_key[0]
         empty = conn.scalar(select(documents.c.id).limit(1)) is None

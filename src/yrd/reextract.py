@@ -32,7 +32,9 @@ from .store.replace import (
     to_redo,
 )
 from .store.replace import replace as write
-from .store.rows import FactRow, decompress, fact_rows
+from .correct import apply as apply_corrections
+from .store.corrections import load as load_corrections
+from .store.rows import FactRow, decompress, doc_key, fact_rows
 from .upgrade import open_store
 
 #: the fact sheet's list of each fact kind
@@ -120,11 +122,13 @@ class Report:
 
 def reextract(url: str, kinds: Iterable[str] | None = None, *, dry_run: bool = False, limit: int | None = None,
               force: bool = False, batch_size: int | None = None, budget: float | None = None,
-              progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None) -> Report:
+              progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
+              nums: list[int] | None = None) -> Report:
     """Re-extract the current documents of the store at ``url`` that older extractors made (all with ``force``;
     at most ``limit``), replacing the facts of ``kinds`` (default: every kind); returns what changed.
 
-    ``progress(n)`` is called after each batch of ``n`` documents, ``on_total(n)`` once with the number to do."""
+    ``progress(n)`` is called after each batch of ``n`` documents, ``on_total(n)`` once with the number to do;
+    ``nums``: only these documents (``documents.num``), whatever extractors made them (a new correction's)."""
     asked = tuple(dict.fromkeys(kinds or ()))
     for k in asked:
         if k not in FACT_KINDS:
@@ -137,7 +141,11 @@ def reextract(url: str, kinds: Iterable[str] | None = None, *, dry_run: bool = F
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
-            nums, report.current = to_redo(conn, version, force)
+            decisions = load_corrections(conn)
+            if nums is None:
+                nums, report.current = to_redo(conn, version, force)
+            else:
+                force = True
         if limit is not None:
             nums = nums[:limit]
         if on_total:
@@ -150,7 +158,7 @@ def reextract(url: str, kinds: Iterable[str] | None = None, *, dry_run: bool = F
                 chunk = nums[i:i + batch_size]
                 with engine.connect() as conn:
                     texts = stored_texts(conn, chunk)
-                done = {t.num: _extract(t, asked, budget) for t in texts}
+                done = {t.num: _extract(t, asked, budget, decisions) for t in texts}
                 if writer is None:
                     with engine.connect() as conn:
                         part, _ = _compare(stored_documents(conn, chunk), texts, done, asked, version, force)
@@ -182,7 +190,8 @@ def stored_document(t: StoredText) -> Document:
                     meta=dict(sheet.get("meta") or {}), duplicate_of=sheet.get("duplicate_of"))
 
 
-def _extract(t: StoredText, asked: tuple[str, ...], budget: float) -> tuple[Document, Document] | Failure:
+def _extract(t: StoredText, asked: tuple[str, ...], budget: float,
+             decisions: list | None = None) -> tuple[Document, Document] | Failure:
     """The document with the running extractors' facts of the ``asked`` kinds (its stored facts of the others),
     and with all of theirs; or why they failed on it."""
     doc = stored_document(t)
@@ -192,6 +201,8 @@ def _extract(t: StoredText, asked: tuple[str, ...], budget: float) -> tuple[Docu
             out = finish(doc, (EXTRACT, LINK))
     except Overtime as exc:
         return Failure(doc.where, exc.stage, f"{exc.stage}: took longer than {seconds:g} s (--budget)")
+    if decisions and not isinstance(out, Failure):  # the analyst's corrections outlast every extractor
+        apply_corrections(out, decisions, doc_key(out))
     if isinstance(out, Failure) or not asked:
         return out if isinstance(out, Failure) else (out, out)
     sheet = json.loads(t.sheet)

@@ -41,6 +41,8 @@ def create_app(url: str, token: str | None = None, fetch_allow: str | None = Non
     app.state.fetch_allow = parse_allow(settings.get("fetch_allow", fetch_allow))
 
     from .alerts import feed_router
+    from .corrections import router as corrections_router
+    from .corrections import writes as correction_writes
     from .guard import Guard
     from .recent import router as recent_router
     from .routes import router
@@ -52,6 +54,7 @@ def create_app(url: str, token: str | None = None, fetch_allow: str | None = Non
     app.include_router(feed_router)
     app.include_router(recent_router)
     app.include_router(sources_router)
+    app.include_router(corrections_router)
     app.state.exports = Slots(2, "exports", 10)
     if token:  # a read-only server has no ingest or write routes at all
         from .alerts import router as watchlists_router
@@ -60,6 +63,7 @@ def create_app(url: str, token: str | None = None, fetch_allow: str | None = Non
         app.include_router(ingest_router)
         app.include_router(watchlists_router)
         app.include_router(source_writes)
+        app.include_router(correction_writes)
         app.state.ingests = Ingests()
     # (``limits``: path -> (requests a minute, burst) per client without the token; default api/guard.py's HEAVY)
     app.add_middleware(Guard, token=token, max_upload=settings.get("max_upload", max_upload), limits=limits)

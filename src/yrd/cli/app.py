@@ -6,6 +6,7 @@ import click
 from .. import __version__
 from .alerts import alerts
 from .browse import search, show, stats
+from .correct import correct, corrections
 from .digest import digest
 from .entity import entity
 from .export import export
@@ -33,7 +34,7 @@ def main() -> None:
 
 
 for command in (extract, evaluate, ingest, search, show, entity, projects, portfolios, targets, network, stats, export,
-                serve, sources, watch, review, alerts):
+                serve, sources, watch, review, alerts, correct, corrections):
     main.add_command(command)
 main.add_command(digest)
 main.add_command(reextract)

@@ -541,3 +541,11 @@ def _group(text: str, resolved, idx: _Index, dynamic: dict) -> list[dict]:
         if not mentions or mentions[-1]["end"] <= start:  # in text order: only the last one can overlap
             mentions.append({"start": start, "end": end, "text": text[start:end]})
     return list(by_key.values())
+
+
+def place_of_code(code: str) -> dict | None:
+    """The fact-sheet place of the unit with this code (an adcode, or a zone's code), without mentions; None if the
+    gazetteer has no such unit (a correction names a place by its code)."""
+    gaz = gazetteer()
+    unit = gaz.units.get(code) or next((u for u in gaz.units.values() if u.adcode == code), None)
+    return None if unit is None else _entry(unit, _index(), {})

@@ -252,3 +252,23 @@ alerts = Table(  # one fact that matched one watchlist: made once (unique), deli
     Index("ix_alerts_undelivered", "id", sqlite_where=text("delivered_at IS NULL"),  # (0007)
           postgresql_where=text("delivered_at IS NULL")),
 )
+
+corrections = Table(  # an analyst's decisions about facts, kept apart from them: applied wherever facts are made
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(10), nullable=False),  # reject | change | add | merge | block
+    Column("doc_key", String(700)),  # the article (documents.key: its URL, else path#title), across its versions
+    Column("doc_id", String(40)),  # the version the decision was made on
+    Column("kind", String(20)),  # the fact kind
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("text", Text),  # the span's text when decided: a version where it differs no longer matches
+    Column("value", Text),  # JSON: the fields changed or added; merge: the name merged into; block: the code
+    Column("surface", Text),  # merge: the name merged away; block: the form that must not resolve
+    Column("scope", String(10)),  # block: document | site | everywhere
+    Column("site", String(200)),  # block within a site: its publisher or host
+    Column("who", String(100), nullable=False),
+    Column("why", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_corrections_doc_key", "doc_key"),
+)

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from ..batches import BatchWriter, IngestOptions, StoredIds, Summary, process_fetched, take
+from ..batches import BatchWriter, IngestOptions, StoredIds, Summary, corrected, process_fetched, take
 from ..errors import InputError
 from ..model import RawDocument
 from ..pipeline import STEPS, Failure, Known, run_items
 from ..read.inputs import read_bytes
 from ..read.sniff import sniff
+from ..store.corrections import load as load_corrections
 from ..store.rows import DocRows, rows
 from . import sources
 from .polite import FetchError, Fetcher
@@ -107,6 +108,8 @@ def poll(store_url: str, source: dict, fetcher: Fetcher, options: IngestOptions 
 
     options = options or IngestOptions(workers=1)
     engine = open_store(store_url)
+    with engine.connect() as conn:
+        options.decisions = load_corrections(conn)  # the analyst's corrections apply to what a poll brings too
     try:
         outcome = _poll(engine, store_url, source, fetcher, options, max_items)
         with engine.begin() as conn:
@@ -150,7 +153,7 @@ def _poll(engine, store_url: str, source: dict, fetcher: Fetcher, options: Inges
     stored = StoredIds(store_url)
     for link in new + again:
         if link in full:
-            results = [r if isinstance(r, (Failure, Known)) else rows(r)
+            results = [r if isinstance(r, (Failure, Known)) else rows(corrected(r, options.decisions))
                        for r in run_items([full[link]], steps=STEPS, known=stored, budget=options.budget)]
         else:
             try:
