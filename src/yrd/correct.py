@@ -9,7 +9,8 @@ A correction is a decision (``store/corrections.py`` keeps them: who, when, why,
   ``{"deadline": 2030}``; a place's ``adcode``: the mention becomes that unit's);
 - ``add`` a fact on a span: a place by its ``adcode``, any other kind with the fields given;
 - ``merge`` an organisation, project or person named ``surface`` into ``value``: every fact that names it names the
-  other (their entity pages become one);
+  other (their entity pages become one); a ``change`` of a person's or organisation's mention to another ``name``
+  splits it off (one name that meant two: ``yrd correct split``);
 - ``block`` a form (``surface``, 资源) from resolving to a place (``value``: a code, or any place) in one document,
   one site (its publisher or host) or everywhere.
 
@@ -91,6 +92,8 @@ def _on_span(doc: Document, c: dict, start: int, end: int) -> bool:
         return True
     if kind in ("person", "organization"):  # mention-level: the entity named on that span
         found = [f for f in facts if any(m["start"] == start and m["end"] == end for m in f["mentions"])]
+        if found and action == "change" and values.get("name") and values["name"] != found[0]["name"]:
+            return _split(doc, kind, found[0], start, end, values)
     if not found:
         return False
     for fact in found:
@@ -104,6 +107,21 @@ def _on_span(doc: Document, c: dict, start: int, end: int) -> bool:
             fact["corrected"] = "changed"
     if kind in ("person", "organization"):
         setattr(doc, LISTS[kind], [f for f in facts if f["mentions"]])
+    return True
+
+
+def _split(doc: Document, kind: str, entity: dict, start: int, end: int, values: dict) -> bool:
+    """A mention moved to another entity (named ``values["name"]``): one name that meant two (a split)."""
+    facts = getattr(doc, LISTS[kind])
+    mention = next(m for m in entity["mentions"] if m["start"] == start and m["end"] == end)
+    entity["mentions"].remove(mention)
+    other = next((f for f in facts if f["name"] == values["name"]), None)
+    if other is None:
+        other = {**{k: v for k, v in entity.items() if k not in ("mentions", "confidence")}, **values,
+                 "mentions": [], "corrected": "split"}
+        facts.append(other)
+    other["mentions"] = sorted(other["mentions"] + [mention], key=lambda m: m["start"])
+    setattr(doc, LISTS[kind], [f for f in facts if f["mentions"]])
     return True
 
 

@@ -150,3 +150,18 @@ def test_bad_corrections_are_one_line(store_url, tmp_path):
         r = c.post("/api/corrections", json={"action": "merge", "why": "x", "surface": "a", "into": "a"},
                    headers={"Authorization": "Bearer t"})
         assert r.status_code == 422 and "two different names" in r.json()["detail"]
+
+
+def test_split_a_mention_off_its_entity(store_url, tmp_path):
+    _store(store_url, tmp_path)
+    with TestClient(create_app(store_url)) as c:
+        doc = _doc(c, "苏州发布深度融入长三角一体化实施方案")
+        person = doc["people"][0]
+        m = person["mentions"][0]
+        before = c.get("/api/entities/" + person["name"]).json()["mentions"]
+        _cli("correct", "split", doc["id"], "--kind", "person", "--span", f"{m['start']}:{m['end']}", "--into",
+             person["name"] + "（另一人）", "--why", "a namesake", "--db", store_url)
+        other = c.get("/api/entities/" + person["name"] + "（另一人）").json()
+        assert other["mentions"] == 1
+        gone = c.get("/api/entities/" + person["name"])
+        assert gone.status_code == 404 or gone.json()["mentions"] == before - 1

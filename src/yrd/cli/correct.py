@@ -54,7 +54,8 @@ BY = click.option("--by", "by", help="Who decides (default: your user name).")
 
 @click.group()
 def correct() -> None:
-    """Correct the knowledge base: reject, change or add a fact on its span, merge two entities, block a form from
+    """Correct the knowledge base: reject, change or add a fact on its span, merge two entities or split one, block a
+    form from
     resolving to a place. A correction is kept as a decision (who, when, why) and applies to every list, count,
     export and view, to later versions of the article, to re-ingests and to `yrd reextract`.
 
@@ -137,6 +138,25 @@ def merge(name, into, why, by, db):
       yrd correct merge 沪苏湖高铁 --into 沪苏湖铁路 --why "the same line"
     """
     _run(db, "merge", why, by, surface=name, into=into)
+
+
+@correct.command("split")
+@click.argument("doc_id")
+@click.option("--kind", type=click.Choice(["person", "organization"]), required=True, help="The entity's kind.")
+@click.option("--span", "span", required=True, help="START:END of the mention that means another one.")
+@click.option("--into", required=True, help="The name of the entity this mention is (new or existing).")
+@WHY
+@BY
+@db_option
+def split(doc_id, kind, span, into, why, by, db):
+    """Split a mention off its entity: one name that meant two (the mention is the entity named INTO).
+
+    \b
+    Example:
+      yrd correct split 7c2e5b0a91d1e3f4a5b6 --kind person --span 88:91 --into "王伟（湖州）" --why "another 王伟"
+    """
+    start, end = _span(span)
+    _run(db, "change", why, by, doc_id=doc_id, kind=kind, start=start, end=end, values={"name": into})
 
 
 @correct.command("block")
