@@ -86,7 +86,7 @@ def enter_token(page, base: str) -> None:
 
 
 def test_without_the_token_no_correction_control(page, server):
-    doc_id, place, _ = one_mention_place(server)
+    doc_id, _place, _ = one_mention_place(server)
     page.goto(f"{server}/#/doc/{doc_id}")
     expect(page.locator("#reader-text span.hl").first).to_be_visible()
     settle(page)
@@ -156,10 +156,17 @@ def test_reject_a_place_in_the_reader_then_withdraw(page, server):
     expect(page.locator("#co-table tbody tr", has_text=REASON)).to_have_count(0)
     settle(page)
     assert place["name"] in [p["name"] for p in api(server, f"/api/documents/{doc_id}")["places"]]
+    # the entity page has the control on each fact too, its form with the reason
+    busiest = api(server, "/api/places", limit=1)["items"][0]["adcode"]
+    page.goto(f"{server}/#/place/{busiest}")
+    item = page.locator("#entity-facts .fact-item").first
+    item.locator(".edit-btn").click()
+    expect(item.locator(".edit-form .reason")).to_be_visible()
+    settle(page)
 
 
 def test_add_a_place_on_a_selection(page, server):
-    doc_id, place, doc = one_mention_place(server)
+    doc_id, place, _doc = one_mention_place(server)
     m = place["mentions"][0]
     enter_token(page, server)
     page.goto(f"{server}/#/doc/{doc_id}")

@@ -113,11 +113,7 @@ export async function render(view, ctx) {
     textBox.classList.add("editing");
     textBox.addEventListener("mouseup", () => {
       const span = selectedSpan(textBox);
-      if (span) {
-        const at2 = { docId: doc.id, start: span.start, end: span.end, spanText: text.slice(span.start, span.end) };
-        showEdit(addPlaceForm(at2, reload));
-        return;
-      }
+      if (span) showEdit(addPlaceForm({ docId: doc.id, start: span.start, end: span.end, spanText: text.slice(span.start, span.end) }, reload));
     });
     textBox.addEventListener("click", (e) => {
       const el = e.target.closest && e.target.closest("span[data-s]");

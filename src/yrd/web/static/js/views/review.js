@@ -22,12 +22,11 @@ export async function render(view, ctx) {
   const corrBox = h("div", { id: "co-list" });
   const note = h("p", { class: "small note", id: "co-note", role: "status", "aria-live": "polite" });
   view.append(pageHeader(t("rv_title"), t("rv_hint")),
-    h("div", { class: "grid-2" },
-      h("section", { class: "card" }, h("form", { class: "filters", on: { submit: (e) => e.preventDefault() } },
-        field(t("rv_kind"), kindSel, "rv-kind")), queue),
-      h("section", { class: "card", id: "co-card" }, h("h2", null, t("co_title")),
-        token() ? null : h("p", { class: "muted small", id: "co-token-hint" }, h("a", { href: "#/sources" }, t("ed_need_token"))),
-        note, corrBox)));
+    h("section", { class: "card", id: "co-card" }, h("h2", null, t("co_title")),
+      token() ? null : h("p", { class: "muted small", id: "co-token-hint" }, h("a", { href: "#/sources" }, t("ed_need_token"))),
+      note, h("div", { class: "table-wrap" }, corrBox)),
+    h("section", { class: "card" }, h("h2", null, t("rv_title")), h("form", { class: "filters", on: { submit: (e) => e.preventDefault() } },
+      field(t("rv_kind"), kindSel, "rv-kind")), queue));
 
   const loadCorrections = async () => {
     let data;
