@@ -76,7 +76,7 @@ function reviewRow(item) {
       h("span", { class: `conf${score !== null && score < 0.6 ? " low" : ""}`, title: t("rv_confidence") },
         score === null ? "—" : score.toFixed(2)), " ",
       (item.because || []).map((b) => h("span", { class: "chip" }, b)), " ",
-      h("span", { class: "what" }, describe(item.kind, item.fact || {}))),
+      h("span", { class: "what" }, item.kind === "project" && item.fact && item.fact.name ? item.fact.name : describe(item.kind, item.fact || {}))),
     sourceLine(item.source, item.span, { quote: true }),
     item.extractor ? h("div", { class: "muted small" }, t("rv_extractor"), " ", item.extractor) : null);
 }
