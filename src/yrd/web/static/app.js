@@ -4,6 +4,7 @@
 import { stats } from "./js/api.js";
 import { h, clear, append } from "./js/dom.js";
 import { t, getLang, setLang, formatNumber } from "./js/i18n.js";
+import { asOf, setAsOf } from "./js/session.js";
 import { errorBox, loading } from "./js/widgets.js";
 
 const VIEWS = {
@@ -18,10 +19,12 @@ const VIEWS = {
   place: () => import("./js/views/entity.js"),
   entity: () => import("./js/views/entity.js"),
   doc: () => import("./js/views/reader.js"),
+  review: () => import("./js/views/review.js"),
 };
 const NAV = [
   ["map", "nav_map"], ["timeline", "nav_timeline"], ["projects", "nav_projects"], ["targets", "nav_targets"],
   ["network", "nav_network"], ["search", "nav_search"], ["new", "nav_new"], ["sources", "nav_sources"],
+  ["review", "nav_review"],
 ];
 
 let generation = 0;
@@ -63,7 +66,7 @@ function header() {
       h("a", { href: "#/map", class: "logo", "aria-label": t("brand") },
         h("img", { src: "/static/favicon.svg", alt: "", width: 30, height: 30 })),
       h("div", null, h("div", { class: "brand-name" }, t("brand")), h("div", { class: "brand-sub" }, t("brand_sub")))),
-    nav, statBar, langBtn);
+    ...[nav, statBar, asOfField(), langBtn, asOfBanner()].filter(Boolean));
   stats().then((s) => {
     const stat = (key, n, id) => h("div", { class: "stat", dataset: { stat: id } },
       h("span", { class: "stat-n" }, typeof n === "number" ? formatNumber(n) : n), h("span", { class: "stat-l" }, t(key)));
@@ -80,6 +83,22 @@ function header() {
       range.length ? stat("stat_range", range.join(" – "), "range") : null,
     ]);
   }).catch(() => { /* the header still works without stats */ });
+}
+
+/** The knowledge base as it stood on a day: every request to /api/ then carries as_of (js/api.js). */
+function asOfField() {
+  const input = h("input", { id: "as-of", type: "date", class: "input", value: asOf(), max: new Date().toISOString().slice(0, 10),
+    title: t("as_of_title"), "aria-label": t("as_of") });
+  input.addEventListener("change", () => { setAsOf(input.value); render(); });
+  return h("label", { class: "as-of-field", for: "as-of" }, h("span", null, t("as_of")), input);
+}
+
+function asOfBanner() {
+  const then = asOf();
+  if (!then) return null;
+  return h("div", { class: "as-of-banner", id: "as-of-banner", role: "status" },
+    h("strong", null, t("as_of_banner", { date: then })), " ", h("span", { class: "small" }, t("as_of_hint")), " ",
+    h("button", { type: "button", class: "btn", id: "as-of-clear", on: { click: () => { setAsOf(""); render(); } } }, t("as_of_clear")));
 }
 
 async function render() {

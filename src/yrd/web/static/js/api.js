@@ -1,4 +1,7 @@
-// JSON API access (same origin only) with a small cache for data every view shares.
+// JSON API access (same origin only) with a small cache for data every view shares. Every URL to /api/ carries the
+// session's "as of" date when one is set (session.js), so the whole dashboard shows the knowledge base as it stood.
+
+import { asOf } from "./session.js";
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -7,13 +10,15 @@ export class ApiError extends Error {
   }
 }
 
-/** "/api/events", {type: "signing", place: ""} -> "/api/events?type=signing" (empty values dropped). */
+/** "/api/events", {type: "signing", place: ""} -> "/api/events?type=signing" (empty values dropped; as_of added). */
 export function url(path, params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params || {})) {
     if (v === null || v === undefined || v === "") continue;
     q.set(k, String(v));
   }
+  const then = asOf();
+  if (then && path.startsWith("/api/") && !q.has("as_of")) q.set("as_of", then);
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }

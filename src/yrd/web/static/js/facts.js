@@ -44,18 +44,19 @@ export function describe(kind, f) {
   }
 }
 
-/** Every fact of a fact sheet as {kind, start, end, info, fact}; mentions of places/people/organisations each count. */
+/** Every fact of a fact sheet as {kind, start, end, text, info, fact}; mentions of places/people/organisations each count. */
 export function spansOf(doc) {
   const n = (doc.text || "").length;
   const out = [];
-  const add = (kind, start, end, fact) => {
+  // text: what the extractor says the span reads (a mention's text, else the fact's), checked before a correction
+  const add = (kind, start, end, fact, text = fact.text) => {
     if (Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= n) {
-      out.push({ kind, start, end, fact, info: `${kindName(kind)}: ${describe(kind, fact)}` });
+      out.push({ kind, start, end, fact, text, info: `${kindName(kind)}: ${describe(kind, fact)}` });
     }
   };
-  for (const p of doc.places || []) for (const m of p.mentions || []) add("place", m.start, m.end, p);
-  for (const p of doc.people || []) for (const m of p.mentions || []) add("person", m.start, m.end, p);
-  for (const o of doc.organizations || []) for (const m of o.mentions || []) add("organization", m.start, m.end, o);
+  for (const p of doc.places || []) for (const m of p.mentions || []) add("place", m.start, m.end, p, m.text);
+  for (const p of doc.people || []) for (const m of p.mentions || []) add("person", m.start, m.end, p, m.text);
+  for (const o of doc.organizations || []) for (const m of o.mentions || []) add("organization", m.start, m.end, o, m.text);
   for (const a of doc.amounts || []) add("amount", a.start, a.end, a);
   for (const d of (doc.meta && doc.meta.dates) || []) add("date", d.start, d.end, d);
   for (const x of doc.targets || []) add("target", x.start, x.end, x);

@@ -1,10 +1,12 @@
 // 地点/机构/项目 pages (#/place/330421, #/entity/e:12): everything known about one entity, each fact with its
-// sources (document title, publisher, date, link to the reader at the span).
+// sources (document title, publisher, date, link to the reader at the span). With the server's token each fact
+// has a "更正" control (js/edit.js).
 
 import { allPlaces, boundaries, get } from "../api.js";
 import { h, clear, day } from "../dom.js";
 import { describe } from "../facts.js";
 import { t, kindName, levelName, orgKindName, roleName, formatNumber, eventTypeName, formatAmount } from "../i18n.js";
+import { correctControl } from "../edit.js";
 import { leaflet } from "../lib.js";
 import { KIND_COLORS, LEVEL_COLORS, kindBadge, levelBadge, badge, pager, readerHref, sourceLine, empty } from "../widgets.js";
 
@@ -89,7 +91,8 @@ export async function render(view, ctx) {
     const list = groups.get(kind);
     const ul = h("div", { class: "fact-group", dataset: { kind } });
     factsBox.append(h("h3", { class: "group-head", style: { color: KIND_COLORS[kind] || "inherit" } }, kindName(kind), " · ", String(list.length)), ul);
-    const add = (items) => items.forEach((f) => ul.append(factItem(f)));
+    const reload = () => ctx.go(ctx.route, ctx.args, Object.fromEntries(ctx.query));
+    const add = (items) => items.forEach((f) => ul.append(factItem(f, reload)));
     add(list.slice(0, SHOW));
     if (list.length > SHOW) {
       const more = h("button", { type: "button", class: "btn", on: { click: () => { add(list.slice(SHOW)); more.remove(); } } },
@@ -116,10 +119,14 @@ function projectCard(ent) {
       h("dd", null, h("a", { href: readerHref(m.source.id, m.span) }, formatAmount(m.fact)))]))] : null);
 }
 
-function factItem(f) {
+function factItem(f, reload) {
+  const span = f.span || {};
+  const target = { docId: f.source && f.source.id, kind: f.kind, start: span.start, end: span.end, spanText: span.text,
+    expected: f.fact && typeof f.fact.text === "string" ? f.fact.text : undefined };
   return h("div", { class: "fact-item" },
     h("div", { class: "fact-summary" }, [...f.roles].filter(Boolean).map((r) => h("span", { class: "chip" }, roleName(r))),
-      h("span", { class: "what" }, describe(f.kind, f.fact))),
+      h("span", { class: "what" }, describe(f.kind, f.fact)),
+      Number.isInteger(span.start) ? correctControl(target, reload) : null),
     sourceLine(f.source, f.span, { quote: f.kind !== "place" && f.kind !== "organization" && f.kind !== "person" }));
 }
 

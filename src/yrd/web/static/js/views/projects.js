@@ -1,7 +1,7 @@
 // 项目库 Projects: a sortable, filterable table (name, places, stage, stage date, latest investment in 亿元,
 // sources) with a client-side CSV export (UTF-8 with BOM, so Excel reads the Chinese correctly).
 
-import { getAll, vocabulary } from "../api.js";
+import { getAll, url, vocabulary } from "../api.js";
 import { h, clear, csvField, download, day } from "../dom.js";
 import { t, eventTypeName, formatNumber, approxName } from "../i18n.js";
 import { busy, field, pageHeader, placeInput, readerHref, resolvePlace, select, empty, badge, scopeSelect } from "../widgets.js";
@@ -43,9 +43,7 @@ export async function render(view, ctx) {
   const note = h("span", { class: "muted small", role: "status" });
   const exportBtn = h("button", { type: "button", class: "btn", id: "pj-export", title: t("pj_export_title") }, "⬇ ", t("pj_export"));
   // the whole library as an Excel workbook, built by the server (same filters as this view)
-  const xlsxParams = new URLSearchParams({ format: "xlsx" });
-  if (state.place) xlsxParams.set("place", state.place);
-  const xlsxLink = h("a", { class: "btn primary", id: "pj-export-xlsx", href: `/api/export?${xlsxParams}`, download: "",
+  const xlsxLink = h("a", { class: "btn primary", id: "pj-export-xlsx", href: url("/api/export", { format: "xlsx", place: state.place }), download: "",
     title: t("pj_export_xlsx_title") }, "⬇ ", t("pj_export_xlsx"));
   const applyServer = async () => {
     const code = await resolvePlace(place.querySelector("input").value);

@@ -1,10 +1,13 @@
 // 文档 Reader: the clean text with every fact highlighted by kind (hover for the normalised value), a legend
-// that toggles kinds, the document's metadata and copies; ?at=START-END scrolls to and flashes that span.
+// that toggles kinds, the document's metadata and copies; ?at=START-END scrolls to and flashes that span. With the
+// server's token (edit mode, js/edit.js) a click on a highlight lists the facts there, each with a "更正" control,
+// and a selection of text can be added as a place.
 
 import { get } from "../api.js";
 import { h, clear, day, beijingTime, extLink } from "../dom.js";
 import { KIND_ORDER, CLAUSE_KINDS, describe, segments, spansOf } from "../facts.js";
 import { t, kindName } from "../i18n.js";
+import { addPlaceForm, correctControl, editing } from "../edit.js";
 import { KIND_COLORS, readerHref, empty } from "../widgets.js";
 
 const UNDERLINE_OFFSETS = { event: 2, relation: 4, target: 6 };
@@ -97,6 +100,36 @@ export async function render(view, ctx) {
   row(t("rd_copies"), doc.copies && doc.copies.length ? h("span", null, doc.copies.map((c, i) => [i ? ", " : "", h("a", { href: readerHref(c) }, c)])) : null);
   row(t("rd_id"), h("code", null, doc.id));
 
+  const reload = () => ctx.go("doc", [id], Object.fromEntries(ctx.query));
+  const target = (s) => ({ docId: doc.id, kind: s.kind, start: s.start, end: s.end, spanText: text.slice(s.start, s.end),
+    expected: s.text });
+  const editPanel = editing() ? h("section", { class: "card", id: "edit-panel" }, h("h2", null, t("ed_title"))) : null;
+  const showEdit = (...children) => {
+    clear(editPanel).append(h("h2", null, t("ed_title")), ...children);
+    editPanel.scrollIntoView({ block: "nearest" });
+  };
+  if (editPanel) {
+    editPanel.append(h("p", { class: "muted small" }, t("ed_reader_hint")));
+    textBox.classList.add("editing");
+    textBox.addEventListener("mouseup", () => {
+      const span = selectedSpan(textBox);
+      if (span) showEdit(addPlaceForm({ docId: doc.id, start: span.start, end: span.end, spanText: text.slice(span.start, span.end) }, reload));
+    });
+    textBox.addEventListener("click", (e) => {
+      const el = e.target.closest && e.target.closest("span[data-s]");
+      const sel = window.getSelection();
+      if (!el || !el.classList.contains("hl") || (sel && !sel.isCollapsed)) return;
+      const a = Number(el.dataset.s), b = Number(el.dataset.e);
+      const here = spans.filter((x) => enabled.has(x.kind) && x.start <= a && x.end >= b)
+        .sort((x, y) => (x.end - x.start) - (y.end - y.start));
+      showEdit(h("ul", { class: "fact-list edit-list", id: "edit-facts" }, here.map((x) => h("li", { style: { "--c": KIND_COLORS[x.kind] },
+        dataset: { kind: x.kind, span: `${x.start}-${x.end}` } },
+      h("span", { class: "sw" }), kindName(x.kind), " · ", describe(x.kind, x.fact),
+      h("div", { class: "muted small" }, `«${text.slice(x.start, x.end).slice(0, 60)}» ${x.start}–${x.end}`),
+      correctControl(target(x), reload)))));
+    });
+  }
+
   const factList = h("ul", { class: "fact-list" });
   for (const k of present) {
     const seen = new Set();
@@ -107,7 +140,8 @@ export async function render(view, ctx) {
       factList.append(h("li", { style: { "--c": KIND_COLORS[k] }, tabindex: "0", dataset: { kind: k },
         on: { click: () => flash(textBox, s.start, s.end), keydown: (e) => { if (e.key === "Enter") flash(textBox, s.start, s.end); } } },
       h("span", { class: "sw" }), describe(k, s.fact),
-      k === "place" && s.fact.adcode ? [" ", h("a", { href: `#/place/${s.fact.adcode}`, on: { click: (e) => e.stopPropagation() } }, "→")] : null));
+      k === "place" && s.fact.adcode ? [" ", h("a", { href: `#/place/${s.fact.adcode}`, on: { click: (e) => e.stopPropagation() } }, "→")] : null,
+      correctControl(target(s), reload)));
     }
   }
 
@@ -119,12 +153,28 @@ export async function render(view, ctx) {
       h("hr", { class: "sep" }),
       text ? textBox : empty()),
     h("aside", { class: "reader-side" },
+      editPanel,
       h("section", { class: "card" }, h("h2", null, t("rd_legend")), legend),
       h("section", { class: "card" }, h("h2", null, t("rd_meta")), dl),
       present.length ? h("section", { class: "card" }, h("h2", null, t("rd_facts")), factList) : null)));
 
   renderText(textBox, text, spans, enabled, at);
   if (at) requestAnimationFrame(() => flash(textBox, at.start, at.end));
+}
+
+/** The selection inside the text as {start, end} (offsets into the text: each segment knows where it starts). */
+function selectedSpan(box) {
+  const sel = window.getSelection();
+  if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+  const r = sel.getRangeAt(0);
+  if (!box.contains(r.startContainer) || !box.contains(r.endContainer)) return null;
+  const at = (node, off) => {
+    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    if (!el || !el.dataset || el.dataset.s === undefined) return null;
+    return Number(el.dataset.s) + (node.nodeType === Node.TEXT_NODE ? off : (off ? el.textContent.length : 0));
+  };
+  const start = at(r.startContainer, r.startOffset), end = at(r.endContainer, r.endOffset);
+  return start !== null && end !== null && end > start ? { start, end } : null;
 }
 
 function hostOf(url) {

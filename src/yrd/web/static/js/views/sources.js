@@ -4,21 +4,9 @@
 
 import { cached, get, send } from "../api.js";
 import { h, clear, beijingTime, extLink } from "../dom.js";
+import { token, setToken } from "../session.js";
 import { t, formatNumber } from "../i18n.js";
 import { empty, errorBox, field, pageHeader } from "../widgets.js";
-
-const TOKEN_KEY = "yrd.token";
-
-function token() {
-  try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
-}
-
-function setToken(value) {
-  try {
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch { /* storage unavailable: the token lasts this page */ }
-}
 
 export async function render(view, ctx) {
   const tableWrap = h("div", { class: "table-wrap", id: "src-table-wrap" });
