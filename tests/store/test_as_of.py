@@ -81,6 +81,13 @@ def test_every_view_as_of_each_step(three_steps):
         assert total("/api/documents", place="340500", as_of=t1) == 0
         assert total("/api/documents", place="340500", as_of=t3) == total("/api/documents", place="340500")
         assert c.get("/api/documents", params={"as_of": "yesterday"}).status_code == 422
+        # one document as of each step: the version current then, or none
+        hit = c.get("/api/search", params={"q": "协同创新平台"}).json()["items"][0]
+        now = c.get(f"/api/documents/{hit['id']}").json()
+        then = c.get(f"/api/documents/{hit['id']}", params={"as_of": t1}).json()
+        assert now["version"] == 2 and then["version"] == 1 and "协同创新平台" not in then["text"]
+        late = c.get("/api/search", params={"q": "马鞍山"}).json()["items"][0]["id"]
+        assert c.get(f"/api/documents/{late}", params={"as_of": t1}).status_code == 404
 
 
 def test_the_cli_as_of(three_steps):

@@ -165,3 +165,35 @@ def test_split_a_mention_off_its_entity(store_url, tmp_path):
         assert other["mentions"] == 1
         gone = c.get("/api/entities/" + person["name"])
         assert gone.status_code == 404 or gone.json()["mentions"] == before - 1
+
+
+def test_a_rejected_target_relation_and_project_leave_the_tracker_the_network_the_library_and_exports(store_url, tmp_path):
+    _store(store_url, tmp_path)
+    with TestClient(create_app(store_url)) as c:
+        targets = c.get("/api/targets", params={"limit": 500}).json()
+        target = targets["items"][0]
+        doc = c.get(f"/api/documents/{target['source']['id']}").json()
+        t = next(x for x in doc["targets"] if x["text"] == target["span"]["text"])
+        _cli("correct", "reject", doc["id"], "--kind", "target", "--span", f"{t['start']}:{t['end']}", "--why", "test",
+             "--db", store_url)
+        assert c.get("/api/targets", params={"limit": 500}).json()["total"] == targets["total"] - 1
+        csv = c.get("/api/export", params={"format": "csv", "table": "targets"}).text
+        assert t["text"] not in csv
+        net = c.get("/api/relations").json()
+        edges = sum(e["weight"] if "weight" in e else len(e.get("documents", [])) for e in net["edges"])
+        rel_doc = next(d for d in (c.get(f"/api/documents/{i['id']}").json()
+                                   for i in c.get("/api/documents", params={"limit": 100}).json()["items"])
+                       if d["relations"])
+        for r in rel_doc["relations"]:
+            _cli("correct", "reject", rel_doc["id"], "--kind", "relation", "--span", f"{r['start']}:{r['end']}",
+                 "--why", "test", "--db", store_url)
+        after = c.get("/api/relations").json()
+        assert sum(e["weight"] if "weight" in e else len(e.get("documents", [])) for e in after["edges"]) < edges
+        projects = c.get("/api/projects", params={"limit": 500}).json()
+        name = projects["items"][0]["name"]
+        for item in c.get("/api/documents", params={"limit": 100}).json()["items"]:
+            for p in c.get(f"/api/documents/{item['id']}").json()["projects"]:
+                if p["name"] == name:
+                    _cli("correct", "reject", item["id"], "--kind", "project", "--span", f"{p['start']}:{p['end']}",
+                         "--why", "test", "--db", store_url)
+        assert name not in {p["name"] for p in c.get("/api/projects", params={"limit": 500}).json()["items"]}

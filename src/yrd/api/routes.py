@@ -47,12 +47,19 @@ def documents(conn: Conn, f: Filt, page: Paging, since: Since = None) -> dict:
 
 
 @router.get("/documents/{doc_id}", summary="One document: its clean text and every fact with its span")
-def document(conn: Conn, doc_id: str) -> dict:
+def document(conn: Conn, doc_id: str, as_of: Annotated[str | None, Query(
+        description="The version of this article current then (2026-12-01, or an ISO time)")] = None) -> dict:
     if not re.fullmatch(r"[0-9a-f]{8,40}", doc_id):
         raise HTTPException(422, f"{doc_id!r} is not a document id (hexadecimal)")
-    sheet = Q.get_document(conn, doc_id)
+    from ..store.query.filters import parse_as_of
+
+    try:
+        then = parse_as_of(as_of)
+    except YrdError as exc:
+        raise HTTPException(422, str(exc)) from None
+    sheet = Q.get_document(conn, doc_id, then)
     if sheet is None:
-        raise HTTPException(404, f"no document {doc_id}")
+        raise HTTPException(404, f"no document {doc_id}" + (f" stored by {as_of}" if as_of else ""))
     return sheet
 
 

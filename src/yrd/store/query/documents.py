@@ -41,14 +41,18 @@ def factsheet(row) -> dict:
     return sheet
 
 
-def get_document(conn: Connection, doc_id: str) -> dict | None:
+def get_document(conn: Connection, doc_id: str, as_of=None) -> dict | None:
+    """One document's fact sheet; ``as_of``: the version of its article current then (None if none was stored)."""
     row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+    if row is not None and as_of is not None:
+        row = conn.execute(select(documents).where(and_(documents.c.key == row.key, documents.c.ingested_at <= as_of))
+                           .order_by(documents.c.version.desc()).limit(1)).first()
     if row is None:
         return None
     sheet = factsheet(row)
     sheet["version"] = row.version
     sheet["is_current"] = row.is_current
-    sheet["copies"] = [r[0] for r in conn.execute(select(documents.c.id).where(documents.c.duplicate_of == doc_id))]
+    sheet["copies"] = [r[0] for r in conn.execute(select(documents.c.id).where(documents.c.duplicate_of == row.id))]
     return sheet
 
 
