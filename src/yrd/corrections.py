@@ -1,6 +1,7 @@
 """Making a correction: the decision checked against the article, kept (``store/corrections.py``), and applied at
-once to the stored documents it concerns by re-extracting them (``yrd.reextract``), which applies every decision
-(``yrd/correct.py``). The same decisions are applied to whatever is ingested or polled later."""
+once to the stored documents it concerns: each is stored again as a new version of its article with every decision
+applied (``yrd/correct.py``), so the version before stays for questions as of an earlier day. The same decisions
+are applied to whatever is ingested, polled or re-extracted later."""
 from __future__ import annotations
 
 import getpass
@@ -11,7 +12,7 @@ from sqlalchemy import and_, or_, select
 from .correct import ACTIONS, LISTS, SCOPES
 from .errors import YrdError
 from .extract.places import place_of_code
-from .reextract import Report, reextract
+from .reextract import Report
 from .store.corrections import add as store_add
 from .store.schema import documents, facts
 from .upgrade import open_store
@@ -49,7 +50,54 @@ def decide(url: str, action: str, why: str, who: str | None = None, doc_id: str 
             nums = _concerned(conn, decision)
     finally:
         engine.dispose()
-    return decision, reextract(url, nums=nums)
+    return decision, new_versions(url, nums)
+
+
+def new_versions(url: str, nums: list[int]) -> Report:
+    """The documents ``nums`` stored again as a new version of their article, with every decision kept now applied:
+    the version before stays (no longer current), so the knowledge base as of a day before the decision still has
+    the facts it had then. A version's id is its bytes' and the decisions' (the same decisions give the same id)."""
+    import hashlib
+
+    from .batches import corrected
+    from .pipeline import STEPS
+    from .pipeline import Failure as Failed
+    from .pipeline import finish
+    from .reextract import stored_document
+    from .store.corrections import load
+    from .store.replace import stored_texts
+    from .store.rows import decompress, rows
+    from .store.write import write_batch
+
+    report = Report()
+    if not nums:
+        return report
+    engine = open_store(url)
+    try:
+        with engine.connect() as conn:
+            decisions = load(conn)
+            texts = stored_texts(conn, nums)
+            raw = {r.num: (decompress(r.raw) if r.raw else b"", r.encoding) for r in conn.execute(
+                select(documents.c.num, documents.c.raw, documents.c.encoding).where(documents.c.num.in_(nums)))}
+        batch = []
+        stamp = ",".join(str(d["id"]) for d in decisions)
+        for t in texts:
+            doc = stored_document(t)
+            doc.raw, doc.encoding = raw[t.num][0], raw[t.num][1] or "utf-8"
+            done = finish(doc, STEPS)
+            if isinstance(done, Failed):
+                report.failed.append((doc.where, done.reason))
+                continue
+            done = corrected(done, decisions)  # (matched by the version's own id too: a decision shared by a team)
+            done.id = hashlib.sha256(f"{t.id}#corrected:{stamp}".encode()).hexdigest()[:20]
+            batch.append(rows(done))
+        with engine.begin() as conn:
+            result = write_batch(conn, batch)
+        report.looked = len(batch)
+        report.changed = result.new
+    finally:
+        engine.dispose()
+    return report
 
 
 def _on_span(conn, action, doc_id, kind, start, end, values) -> dict:
@@ -94,7 +142,10 @@ def _concerned(conn, c: dict) -> list[int]:
     """The current documents a decision may change (re-extracted now)."""
     current = documents.c.is_current.is_(True)
     if c["action"] in ("reject", "change", "add") or (c["action"] == "block" and c["scope"] == "document"):
-        q = select(documents.c.num).where(and_(current, documents.c.key == c["doc_key"]))
+        same = documents.c.key == c["doc_key"]
+        if c.get("doc_id"):  # (or the very bytes it was made on: a decision shared from another machine's store)
+            same = or_(same, documents.c.key.in_(select(documents.c.key).where(documents.c.id == c["doc_id"])))
+        q = select(documents.c.num).where(and_(current, same))
     elif c["action"] == "merge":
         q = (select(facts.c.doc_num).where(and_(facts.c.label == c["surface"],
                                                 facts.c.kind.in_(("organization", "person", "project"))))
@@ -122,4 +173,17 @@ def withdraw(url: str, cid: int) -> tuple[dict, Report]:
             nums = _concerned(conn, decision)
     finally:
         engine.dispose()
-    return decision, reextract(url, nums=nums)
+    return decision, new_versions(url, nums)
+
+
+def apply_all(url: str) -> Report:
+    """Every kept decision applied to the documents it concerns (after an import), as new versions."""
+    from .store.corrections import load
+
+    engine = open_store(url)
+    try:
+        with engine.connect() as conn:
+            nums = sorted({n for c in load(conn) for n in _concerned(conn, c)})
+    finally:
+        engine.dispose()
+    return new_versions(url, nums)

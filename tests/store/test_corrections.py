@@ -197,3 +197,31 @@ def test_a_rejected_target_relation_and_project_leave_the_tracker_the_network_th
                     _cli("correct", "reject", item["id"], "--kind", "project", "--span", f"{p['start']}:{p['end']}",
                          "--why", "test", "--db", store_url)
         assert name not in {p["name"] for p in c.get("/api/projects", params={"limit": 500}).json()["items"]}
+
+
+def test_as_of_a_day_before_a_correction_the_facts_are_as_they_were(store_url, tmp_path):
+    import time
+    from datetime import datetime, timezone
+
+    _store(store_url, tmp_path)
+    time.sleep(0.05)
+    before_it = datetime.now(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    time.sleep(0.05)
+    with TestClient(create_app(store_url)) as c:
+        doc = _doc(c)
+        m = _mention(doc, "上海市")
+        mentions = c.get("/api/entities/310000").json()["mentions"]
+        _cli("correct", "reject", doc["id"], "--kind", "place", "--span", f"{m['start']}:{m['end']}",
+             "--why", "test", "--db", store_url)
+        assert c.get("/api/entities/310000").json()["mentions"] == mentions - 1
+        assert c.get("/api/entities/310000", params={"as_of": before_it}).json()["mentions"] == mentions
+        then = c.get(f"/api/documents/{doc['id']}", params={"as_of": before_it}).json()
+        assert m in [x for p in then["places"] if p["name"] == "上海市" for x in p["mentions"]]
+        assert c.get("/api/stats").json()["documents"] == c.get("/api/stats", params={"as_of": before_it}).json()["documents"]
+        # withdrawn: the fact is back, and as of the time the correction stood it is gone
+        while_it_stood = datetime.now(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+        time.sleep(0.05)
+        cid = c.get("/api/corrections").json()["items"][0]["id"]
+        _cli("corrections", "remove", str(cid), "--db", store_url)
+        assert c.get("/api/entities/310000").json()["mentions"] == mentions
+        assert c.get("/api/entities/310000", params={"as_of": while_it_stood}).json()["mentions"] == mentions - 1

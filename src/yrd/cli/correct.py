@@ -33,9 +33,9 @@ def _sets(pairs: tuple[str, ...]) -> dict:
 
 def _done(decision: dict, report) -> None:
     click.echo(f"yrd: correction {decision['id']} kept ({decision['action']}, by {decision['who']}): "
-               f"{report.looked} document(s) re-extracted", err=True)
-    for line in report.lines()[:8]:
-        click.echo(f"yrd: {line}", err=True)
+               f"{report.looked} document(s) stored again as a new version with it applied", err=True)
+    for where, reason in report.failed[:5]:
+        click.echo(f"yrd: not applied to {where}: {reason}", err=True)
 
 
 def _run(db, action, why, by, **kw):
@@ -250,7 +250,7 @@ def import_(path, db):
     Example:
       yrd corrections import corrections.jsonl --db team.db
     """
-    from ..reextract import reextract
+    from ..corrections import apply_all
     from ..store.corrections import import_lines
 
     try:
@@ -260,9 +260,9 @@ def import_(path, db):
             added, known = import_lines(conn, lines, path)
     except (YrdError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    report = reextract(store_url(db), force=True) if added else None
+    report = apply_all(store_url(db)) if added else None
     click.echo(f"yrd: {added} correction(s) added, {known} already here"
-               + (f"; {report.looked} document(s) re-extracted" if report else ""), err=True)
+               + (f"; {report.looked} document(s) stored again with them applied" if report else ""), err=True)
 
 
 @corrections.command("remove")
@@ -281,4 +281,4 @@ def remove(cid, db):
         _, report = withdraw(store_url(db), cid)
     except YrdError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"yrd: correction {cid} withdrawn; {report.looked} document(s) re-extracted", err=True)
+    click.echo(f"yrd: correction {cid} withdrawn; {report.looked} document(s) stored again without it", err=True)
