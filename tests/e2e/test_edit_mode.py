@@ -137,7 +137,11 @@ def test_reject_a_place_in_the_reader_then_withdraw(page, server):
     expect(page.locator(f'#reader-text span.k-place[data-s="{mention["start"]}"]')).to_have_count(0)
     settle(page)
     shot(page, "32-reader-after-reject")
-    assert place["name"] not in [p["name"] for p in api(server, f"/api/documents/{doc_id}")["places"]]
+    # (a correction is stored as a new version of the article: the reader followed it, and so does the API)
+    current = api(server, f"/api/documents/{doc_id}")["current_id"]
+    assert current != doc_id and page.url.endswith(current)
+    assert place["name"] not in [p["name"] for p in api(server, f"/api/documents/{current}")["places"]]
+    assert place["name"] in [p["name"] for p in api(server, f"/api/documents/{doc_id}")["places"]]  # the version before
 
     page.goto(f"{server}/#/review")
     corr = page.locator("#co-table tbody tr", has_text=REASON)
@@ -155,7 +159,8 @@ def test_reject_a_place_in_the_reader_then_withdraw(page, server):
     expect(page.locator("#co-note")).to_contain_text(f"#{listed[0]['id']}")
     expect(page.locator("#co-table tbody tr", has_text=REASON)).to_have_count(0)
     settle(page)
-    assert place["name"] in [p["name"] for p in api(server, f"/api/documents/{doc_id}")["places"]]
+    now = api(server, f"/api/documents/{doc_id}")["current_id"]
+    assert place["name"] in [p["name"] for p in api(server, f"/api/documents/{now}")["places"]]
     # the entity page has the control on each fact too, its form with the reason
     busiest = api(server, "/api/places", limit=1)["items"][0]["adcode"]
     page.goto(f"{server}/#/place/{busiest}")

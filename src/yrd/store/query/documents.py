@@ -52,6 +52,9 @@ def get_document(conn: Connection, doc_id: str, as_of=None) -> dict | None:
     sheet = factsheet(row)
     sheet["version"] = row.version
     sheet["is_current"] = row.is_current
+    # the id of its article's version current now (a later version, a correction's: where to read it today)
+    sheet["current_id"] = row.id if row.is_current else conn.scalar(select(documents.c.id).where(and_(
+        documents.c.key == row.key, documents.c.is_current.is_(True))))
     sheet["copies"] = [r[0] for r in conn.execute(select(documents.c.id).where(documents.c.duplicate_of == row.id))]
     return sheet
 

@@ -100,7 +100,11 @@ export async function render(view, ctx) {
   row(t("rd_copies"), doc.copies && doc.copies.length ? h("span", null, doc.copies.map((c, i) => [i ? ", " : "", h("a", { href: readerHref(c) }, c)])) : null);
   row(t("rd_id"), h("code", null, doc.id));
 
-  const reload = () => ctx.go("doc", [id], Object.fromEntries(ctx.query));
+  // a correction is stored as a new version of the article: show the version now current
+  const reload = async () => {
+    const now = await get(`/api/documents/${encodeURIComponent(id)}`);
+    ctx.go("doc", [now.current_id || id], Object.fromEntries(ctx.query));
+  };
   const target = (s) => ({ docId: doc.id, kind: s.kind, start: s.start, end: s.end, spanText: text.slice(s.start, s.end),
     expected: s.text });
   const editPanel = editing() ? h("section", { class: "card", id: "edit-panel" }, h("h2", null, t("ed_title"))) : null;
