@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from yrd.ingest import ingest
 
-from test_dashboard import ARGS, CHROMIUM, Watch, settle, shot  # (the dashboard's own e2e harness)
+from test_dashboard import settle, shot  # (the dashboard's own e2e harness)
 from test_whats_new import _serving
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
@@ -49,32 +49,6 @@ def one_mention_place(base: str) -> tuple[str, dict, dict]:
             if p.get("adcode") and len(p["mentions"]) == 1 and names.count(p["name"]) == 1:
                 return d["id"], p, doc
     pytest.fail("no sample document has a place mentioned once")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: the dashboard tests need Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
-                  else route.abort())
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.watch = Watch(pg)
-    yield pg
-    problems = pg.watch.problems
-    context.close()
-    assert not problems, "\n".join(problems)
 
 
 def enter_token(page, base: str) -> None:

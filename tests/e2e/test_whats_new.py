@@ -14,7 +14,7 @@ import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import pytest
 import uvicorn
@@ -29,7 +29,7 @@ from yrd.watch import sources
 from yrd.watch.sources import Health
 from yrd.watch.times import now
 
-from test_dashboard import ARGS, CHROMIUM, Watch, _free_port, settle, shot  # (the dashboard's own e2e harness)
+from test_dashboard import _free_port, settle, shot  # (the dashboard's own e2e harness)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 TOKEN = "e2e-token-7f3a"
@@ -84,32 +84,6 @@ def _serving(app):
 def api(base: str, path: str, **params) -> dict:
     with urllib.request.urlopen(base + path + ("?" + urlencode(params) if params else ""), timeout=10) as r:
         return json.load(r)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: the dashboard tests need Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
-                  else route.abort())
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.watch = Watch(pg)
-    yield pg
-    problems = pg.watch.problems
-    context.close()
-    assert not problems, "\n".join(problems)
 
 
 def _counts(page) -> dict[str, int]:
